@@ -4,7 +4,7 @@
 #include <cstring>
 #include <fstream>
 #include <functional>
-#include <sstream>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -457,6 +457,56 @@ class SafetensorsTest : public QObject {
     if (!key.isEmpty()) {
       QVERIFY2(message.find(key.toStdString()) != std::string::npos, message.c_str());
     }
+    QVERIFY2(message.find('\n') == std::string::npos, message.c_str());
+  }
+
+  // The committed corpus (tests/fixtures/bad_models, see its README.md): every
+  // safetensors-level case gives a FormatError naming the file, key and reason.
+  void badModelCorpus_data() {
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QString>("opener");
+    QTest::addColumn<QString>("error");
+    QTest::addColumn<QStringList>("parts");
+    const auto manifest = readJson(kBadModels + "/cases.json");
+    std::set<std::string> listed;
+    for (const auto& c : manifest["cases"]) {
+      const auto path = c["path"].get<std::string>();
+      listed.insert(path);
+      const auto opener = c["open"].get<std::string>();
+      if (opener != "safetensors" && opener != "safetensors_dir") continue;
+      QStringList parts;
+      for (const auto& part : c["contains"]) parts << QString::fromStdString(part.get<std::string>());
+      QTest::newRow(path.c_str()) << QString::fromStdString(path) << QString::fromStdString(opener)
+                                  << QString::fromStdString(c["error"].get<std::string>()) << parts;
+    }
+    QVERIFY(listed.size() >= 10);
+    // A fixture nobody checks is worse than none: every entry must be in the manifest.
+    for (const auto& entry : QDir(QString::fromStdString(kBadModels))
+                                 .entryList(QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot)) {
+      if (entry == "README.md" || entry == "cases.json") continue;
+      QVERIFY2(listed.count(entry.toStdString()), qPrintable(entry + " is not in cases.json"));
+    }
+  }
+
+  void badModelCorpus() {
+    QFETCH(QString, path);
+    QFETCH(QString, opener);
+    QFETCH(QString, error);
+    QFETCH(QStringList, parts);
+    QCOMPARE(error, QString("FormatError"));
+    const std::string full = kBadModels + "/" + path.toStdString();
+    const auto message = formatErrorOf([&] {
+      if (opener == "safetensors") {
+        SafetensorsFile::open(full);
+      } else {
+        SafetensorsSet::openDirectory(full);
+      }
+    });
+    qInfo("%s", message.c_str());
+    for (const auto& part : parts) {
+      QVERIFY2(message.find(part.toStdString()) != std::string::npos, message.c_str());
+    }
+    QVERIFY2(message.find(kBadModels) != std::string::npos, message.c_str());
     QVERIFY2(message.find('\n') == std::string::npos, message.c_str());
   }
 
