@@ -67,7 +67,11 @@ class SafetensorsFile {
 // <stem>.safetensors.index.json ("weight_map": key -> shard file).
 class SafetensorsSet {
  public:
+  // One .safetensors file; a path ending in ".index.json" is opened with openIndex.
   static SafetensorsSet openFile(const std::string& path);
+  // Shards listed in an index's "weight_map" (key -> file next to the index). A missing
+  // shard, or a key its shard does not hold, throws FormatError naming index and key.
+  static SafetensorsSet openIndex(const std::string& indexPath);
   // <dir>/<stem>.safetensors, else <dir>/<stem>.safetensors.index.json; throws
   // FormatError naming the directory when neither exists.
   static SafetensorsSet openDirectory(const std::string& dir, const std::string& stem = "model");
@@ -84,8 +88,9 @@ class SafetensorsSet {
   std::map<std::string, std::size_t> fileIndex_;  // key -> files_ index
 };
 
-// Collects tensors and writes one .safetensors file (header keys sorted, data
-// 8-byte aligned as the reference writer does).
+// Collects tensors and writes one .safetensors file as the reference writer does:
+// header keys sorted and padded with spaces to a multiple of 8 bytes; data packed
+// without gaps, largest element size first, so every tensor is aligned to its type.
 class SafetensorsWriter {
  public:
   void add(const std::string& name, DType dtype, std::vector<std::int64_t> shape,

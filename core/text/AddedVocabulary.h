@@ -1,0 +1,65 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace sinkscope {
+
+// One entry of tokenizer.json's "added_tokens".
+struct AddedToken {
+  std::int64_t id = 0;
+  std::string content;
+  bool special = false;
+  bool normalized = true;  // matched after the normalizer (HF: default for non-special)
+  bool lstrip = false;     // also takes the white space before it
+  bool rstrip = false;     // also takes the white space after it
+};
+
+// A piece of the input: an added token (id >= 0) or text still to tokenize.
+struct TextSpan {
+  std::string text;
+  std::int64_t id = -1;
+};
+
+// The added tokens, matched in the text before pre-tokenisation like HF's
+// AddedVocabulary: leftmost match first, the longest where several start at the
+// same place; tokens with normalized=false are matched on the raw text first,
+// the others then on the (normalized) text in between.
+class AddedVocabulary {
+ public:
+  static AddedVocabulary fromJson(const nlohmann::json& list, const std::string& file);
+
+  // Adds a token and returns its id. For content already present it keeps the id
+  // and merges the flags the way HF's add_tokens does; `token.id` is then unused.
+  std::int64_t add(const AddedToken& token);
+
+  // Splits `text` on the tokens with the given `normalized` flag. `spans` holds
+  // the text in order; only its text spans are searched, the result replaces it.
+  void split(std::vector<TextSpan>& spans, bool normalized) const;
+
+  const AddedToken* byId(std::int64_t id) const;
+  const AddedToken* byContent(const std::string& content) const;
+  const std::vector<AddedToken>& tokens() const { return tokens_; }
+  std::optional<std::int64_t> maxId() const;
+
+  nlohmann::json toJson() const;  // sorted by id, as HF writes it
+
+ private:
+  void index(std::size_t position);
+  void splitOne(const std::string& text, bool normalized, std::vector<TextSpan>& out) const;
+
+  std::vector<AddedToken> tokens_;
+  std::unordered_map<std::string, std::size_t> byContent_;
+  std::unordered_map<std::int64_t, std::size_t> byId_;
+  // Token positions by first byte, longest content first, for leftmost-longest search.
+  std::array<std::vector<std::size_t>, 256> byFirstByte_;
+};
+
+}  // namespace sinkscope
