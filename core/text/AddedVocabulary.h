@@ -44,13 +44,12 @@ class AddedVocabulary {
   // and merges the flags the way HF's add_tokens does; `token.id` is then unused.
   std::int64_t add(const AddedToken& token);
 
-  // Splits `text` on the tokens with the given `normalized` flag. `spans` holds
-  // the text in order; only its text spans are searched, the result replaces it.
+  // Cuts the text spans of `spans` (the input in order) at the tokens with the
+  // given `normalized` flag; token spans pass through unchanged.
   void split(std::vector<TextSpan>& spans, bool normalized) const;
 
   const AddedToken* byId(std::int64_t id) const;
   const AddedToken* byContent(const std::string& content) const;
-  const std::vector<AddedToken>& tokens() const { return tokens_; }
   std::optional<std::int64_t> maxId() const;
 
   nlohmann::json toJson() const;  // sorted by id, as HF writes it

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
-#include <sstream>
 
 #include "core/base/Error.h"
 #include "core/text/ByteLevel.h"
