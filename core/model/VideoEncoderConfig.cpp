@@ -29,6 +29,23 @@ VideoEncoderConfig VideoEncoderConfig::fromJson(const nlohmann::json& json, cons
   return config;
 }
 
+nlohmann::json VideoEncoderConfig::toJson() const {
+  return {{"model_type", "avhubert-video"},
+          {"encoder_layers", numLayers},
+          {"encoder_embed_dim", embedDim},
+          {"encoder_ffn_embed_dim", ffnDim},
+          {"encoder_attention_heads", numHeads},
+          {"layer_norm_first", layerNormFirst},
+          {"conv_pos", convPosKernel},
+          {"conv_pos_groups", convPosGroups},
+          {"resnet_relu_type", reluType},
+          {"modality_fuse", modalityFuse},
+          {"resnet_frontend_channels", frontendChannels},
+          {"resnet_widths", trunkWidths},
+          {"resnet_blocks", trunkBlocks},
+          {"activation_fn", "gelu"}};
+}
+
 VideoEncoderConfig VideoEncoderConfig::fromFile(const std::string& path) {
   return fromJson(ConfigReader::readFile(path), path);
 }
