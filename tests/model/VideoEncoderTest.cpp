@@ -130,6 +130,14 @@ class VideoEncoderTest : public QObject {
     config.erase("resnet_widths");
     config["conv_pos_groups"] = 5;
     QVERIFY_THROWS_EXCEPTION(sinkscope::ConfigError, VideoEncoderConfig::fromJson(config, "video.json"));
+    config.erase("conv_pos_groups");
+    config["sub_encoder_layers"] = 2;
+    try {
+      VideoEncoderConfig::fromJson(config, "video.json");
+      QFAIL("expected ConfigError");
+    } catch (const sinkscope::ConfigError& e) {
+      QVERIFY(std::string(e.what()).find("sub_encoder_layers") != std::string::npos);
+    }
   }
 
   void wrongInputShapeThrows() {
