@@ -94,10 +94,12 @@ torch::Tensor WeightLoader::toTensor(const TensorView& view) {
 
 void WeightLoader::load(torch::nn::Module& module, const SafetensorsSet& weights,
                         const std::string& prefix, const Runtime& runtime,
-                        const std::vector<std::string>& optional) {
+                        const std::vector<std::string>& optional,
+                        const std::vector<std::string>& include) {
   torch::NoGradGuard noGrad;
   auto fill = [&](const std::string& name, torch::Tensor& target) {
     if (!target.defined()) return;
+    if (!include.empty() && !matchesAny(include, prefix + name, name)) return;
     const std::string key = prefix + name;
     torch::Tensor value;
     if (weights.contains(key)) {

@@ -21,10 +21,13 @@ class WeightLoader {
   // converted to runtime.dtype (floating tensors only) and moved to runtime.device.
   // A missing key or a shape mismatch throws (FormatError / ShapeError) with the
   // weights' file, the key, and expected vs found shape. Names matching a glob in
-  // `optional` (e.g. "*num_batches_tracked") may be absent.
+  // `optional` (e.g. "*num_batches_tracked") may be absent. With `include` given, only
+  // the names matching one of its globs are touched (a model whose parts come from
+  // several files: a frozen base here, LoRA branches there).
   static void load(torch::nn::Module& module, const SafetensorsSet& weights,
                    const std::string& prefix, const Runtime& runtime,
-                   const std::vector<std::string>& optional = {});
+                   const std::vector<std::string>& optional = {},
+                   const std::vector<std::string>& include = {});
 
   // Adds every parameter and buffer of `module` to `writer` as prefix + name, in
   // `dtype` (floating tensors; others keep their type).

@@ -1,0 +1,67 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <torch/torch.h>
+
+#include "core/base/CaptureSpec.h"
+#include "core/model/GenerationResult.h"
+#include "core/model/LlamaForCausalLM.h"
+#include "core/model/LlamaInput.h"
+#include "core/model/LlamaKvCache.h"
+
+namespace sinkscope {
+
+class TraceBuilder;
+
+// How a Generator decodes. Defaults are Llama-AVSR's (DESIGN §3): 15 beams, at most
+// 32 new tokens; the length penalty is HF's default.
+struct GenerationOptions {
+  int numBeams = 15;                      // 1: greedy
+  int maxNewTokens = 32;
+  std::vector<std::int64_t> eosTokenIds;  // empty: the model config's eos_token_id
+  double lengthPenalty = 1.0;
+};
+
+// A decoding session over a shared, immutable LlamaForCausalLM: it owns the KV cache
+// and the decoding state (DESIGN §4). Greedy and beam search follow HF
+// transformers 4.44 (generate with do_sample=False, early_stopping=False, no logits
+// processors), so the same model gives the same tokens.
+class Generator {
+ public:
+  explicit Generator(LlamaForCausalLM model, GenerationOptions options = {});
+
+  // prompt: inputIds [1, T] or inputsEmbeds [1, T, D] (the AVSR prompt); no mask or
+  // positions. numBeams == 1 decodes greedily, otherwise beam search.
+  GenerationResult generate(const LlamaInput& prompt);
+  GenerationResult greedy(const LlamaInput& prompt);
+  GenerationResult beamSearch(const LlamaInput& prompt);
+
+  // One teacher-forced capture pass over prompt + result.ids (every generated
+  // token's attention row included) whose taps go to `builder`, together with the
+  // generated steps (texts from pieceOf when given).
+  void captureTrace(const LlamaInput& prompt, const GenerationResult& result, const CaptureSpec& spec,
+                    TraceBuilder& builder,
+                    const std::function<std::string(std::int64_t)>& pieceOf = {});
+
+  // The prompt followed by the generated tokens as one input of embeddings or ids.
+  LlamaInput fullSequence(const LlamaInput& prompt, const std::vector<std::int64_t>& generated);
+
+  const GenerationOptions& options() const { return options_; }
+  void setOptions(const GenerationOptions& options);
+
+ private:
+  std::vector<std::int64_t> eosIds() const;
+  bool isEos(std::int64_t id) const;
+  torch::Tensor prefill(const LlamaInput& prompt);  // -> logits of the last position [1, V]
+  torch::Tensor step(const torch::Tensor& tokens);  // tokens [N] -> logits [N, V]
+
+  LlamaForCausalLM model_;
+  GenerationOptions options_;
+  LlamaKvCache cache_;
+};
+
+}  // namespace sinkscope

@@ -1,0 +1,21 @@
+#include "core/model/LlamaMlp.h"
+
+namespace sinkscope {
+
+LlamaMlpImpl::LlamaMlpImpl(const LlamaConfig& config) {
+  const auto hidden = config.hiddenSize;
+  const auto inner = config.intermediateSize;
+  gateProj_ = register_module(
+      "gate_proj", torch::nn::Linear(torch::nn::LinearOptions(hidden, inner).bias(config.mlpBias)));
+  upProj_ = register_module(
+      "up_proj", torch::nn::Linear(torch::nn::LinearOptions(hidden, inner).bias(config.mlpBias)));
+  downProj_ = register_module(
+      "down_proj", torch::nn::Linear(torch::nn::LinearOptions(inner, hidden).bias(config.mlpBias)));
+}
+
+torch::Tensor LlamaMlpImpl::forward(const torch::Tensor& x) {
+  // [B, T, D] -> [B, T, I] -> [B, T, D]
+  return downProj_(torch::silu(gateProj_(x)) * upProj_(x));
+}
+
+}  // namespace sinkscope
