@@ -22,6 +22,8 @@ VideoEncoderConfig VideoEncoderConfig::fromJson(const nlohmann::json& json, cons
   config.frontendChannels = reader.intOr("resnet_frontend_channels", config.frontendChannels);
   config.trunkWidths = reader.intListOr("resnet_widths", config.trunkWidths);
   config.trunkBlocks = reader.intListOr("resnet_blocks", config.trunkBlocks);
+  reader.check(reader.intOr("sub_encoder_layers", 0) == 0, "sub_encoder_layers",
+               "must be 0: per-modality transformer layers before fusion are not supported");
   const std::string activation = reader.stringOr("activation_fn", "gelu");
   reader.check(activation == "gelu", "activation_fn",
                "must be \"gelu\" (AV-HuBERT's), found \"" + activation + "\"");
