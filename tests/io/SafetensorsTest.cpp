@@ -4,6 +4,7 @@
 #include <cstring>
 #include <fstream>
 #include <functional>
+#include <random>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -508,6 +509,63 @@ class SafetensorsTest : public QObject {
     }
     QVERIFY2(message.find(kBadModels) != std::string::npos, message.c_str());
     QVERIFY2(message.find('\n') == std::string::npos, message.c_str());
+  }
+
+  // Seeded random damage (byte flips, mostly in the header, and truncation) of a
+  // valid file: opening either works, with every tensor readable, or throws
+  // FormatError; nothing else, and no crash (run under scripts/asan.sh too).
+  void corruptedFilesOpenOrThrowFormatError() {
+    QTemporaryDir dir;
+    const std::string validPath = dir.filePath("valid.safetensors").toStdString();
+    SafetensorsWriter writer;
+    const std::vector<float> f = {1.0f, -2.0f, 3.5f, 0.25f, 8.0f, -1.0f};
+    const std::vector<std::uint16_t> h = {0x3c00, 0xc000, 0x7bff};
+    const std::vector<std::int64_t> ids = {5, -7};
+    writer.add("model.layers.0.weight", DType::F32, {2, 3}, f.data(), f.size() * 4);
+    writer.add("model.norm.weight", DType::F16, {3}, h.data(), h.size() * 2);
+    writer.add("ids", DType::I64, {2}, ids.data(), ids.size() * 8);
+    writer.setMetadata("format", "pt");
+    writer.write(validPath);
+    std::ifstream in(validPath, std::ios::binary);
+    const std::string valid((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::size_t headerEnd = valid.size() - (f.size() * 4 + h.size() * 2 + ids.size() * 8);
+
+    std::mt19937 rng(20240611);
+    const std::string path = dir.filePath("damaged.safetensors").toStdString();
+    int opened = 0;
+    int refused = 0;
+    for (int iteration = 0; iteration < 3000; ++iteration) {
+      std::string bytes = valid;
+      if (iteration % 5 == 0) {
+        bytes.resize(rng() % bytes.size());
+      } else {
+        const int flips = 1 + static_cast<int>(rng() % 3);
+        for (int k = 0; k < flips; ++k) {
+          const std::size_t at = (rng() % 4 != 0) ? rng() % headerEnd : rng() % bytes.size();
+          bytes[at] = static_cast<char>(rng() % 256);
+        }
+      }
+      // Unlinked first: rewriting a file in place through truncation makes ext4 flush
+      // it to disk on close, which costs seconds over thousands of iterations.
+      std::remove(path.c_str());
+      writeBytes(path, bytes);
+      try {
+        const auto file = SafetensorsFile::open(path);
+        for (const auto& key : file->keys()) {
+          const auto view = file->tensor(key);
+          QCOMPARE(static_cast<std::size_t>(view.numel()) * sinkscope::dtypeSize(view.dtype),
+                   view.byteSize);
+          QCOMPARE(view.toFloat().values.size(), static_cast<std::size_t>(view.numel()));
+        }
+        ++opened;
+      } catch (const FormatError& e) {
+        QVERIFY2(std::string(e.what()).find(path) != std::string::npos, e.what());
+        QVERIFY2(std::string(e.what()).find('\n') == std::string::npos, e.what());
+        ++refused;
+      }
+    }
+    qInfo("damaged files: %d opened, %d refused with FormatError", opened, refused);
+    QVERIFY(refused > 1000);
   }
 
   void emptyTensorsMayShareOffsets() {

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "core/media/FaceLandmarker.h"
+#include "core/media/FaceLandmarks.h"
+#include "core/media/Image.h"
+#include "core/media/MouthCropper.h"
+
+namespace sinkscope {
+
+// One 25 fps frame of a clip, as the mouth pipeline sees it.
+struct MouthFrame {
+  std::int64_t index = 0;
+  bool faceFound = false;  // the landmarker found the face here (else: interpolated)
+  FaceBox box;             // where it was found (faceFound only)
+  Landmarks68 landmarks;   // as found, or interpolated between found frames
+  Image crop;              // 96×96 gray
+};
+
+// Clip → per-frame landmarks and mouth crops. Two passes over the video: the
+// landmarks of every frame first (the smoothing window and the interpolation look
+// ahead), then the crops, so only one picture is held at a time.
+class MouthExtractor {
+ public:
+  explicit MouthExtractor(FaceLandmarkerOptions landmarkerOptions = {},
+                          MouthCropOptions cropOptions = {});
+
+  // Throws MediaError naming the file when it has no video or no frame has a face.
+  void run(const std::string& path, const std::function<void(MouthFrame&&)>& onFrame);
+
+  // The track of the last run.
+  const MouthCropper& cropper() const { return cropper_; }
+
+ private:
+  FaceLandmarker landmarker_;
+  MouthCropper cropper_;
+};
+
+}  // namespace sinkscope
