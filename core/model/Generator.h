@@ -29,7 +29,9 @@ struct GenerationOptions {
 // A decoding session over a shared, immutable LlamaForCausalLM: it owns the KV cache
 // and the decoding state (DESIGN §4). Greedy and beam search follow HF
 // transformers 4.44 (generate with do_sample=False, early_stopping=False, no logits
-// processors), so the same model gives the same tokens.
+// processors), so the same model gives the same tokens. One deliberate difference:
+// with several EOS ids, a hypothesis ends with the EOS id it actually chose, where HF
+// writes the first id of eos_token_id.
 class Generator {
  public:
   explicit Generator(LlamaForCausalLM model, GenerationOptions options = {});
