@@ -200,10 +200,6 @@ LlamaConfig LlamaConfig::fromJsonText(const std::string& text, const std::string
       fail(source, "hidden_act", "must be \"silu\" (found " + act->dump() + ")");
     }
   }
-  auto tp = root.find("pretraining_tp");
-  if (tp != root.end() && !tp->is_null() && !tp->is_number_integer()) {
-    fail(source, "pretraining_tp", "must be an integer, found " + typeName(*tp));
-  }
   config.validate(source);
   return config;
 }
