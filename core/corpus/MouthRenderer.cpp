@@ -132,7 +132,8 @@ struct MouthRenderer::Impl {
         // Near the outline sum ≈ 1 + 2.3·(r - 1), so this is a soft edge in units.
         const double inside = step((1.0 - sum) / 2.3 * b, 1.2);
         double skin = row[px] - fold * foldX[px] + boss * bossX[px];
-        skin *= 1.0 - 0.22 * std::clamp((sum - 0.35) / 0.65, 0.0, 1.0);
+        // Fades in below the mouth line so the face has no seam there.
+        skin *= 1.0 - 0.22 * std::clamp((sum - 0.35) / 0.65, 0.0, 1.0) * std::min(1.0, dy / 10.0);
         const double neck = scene.backgroundGray + 0.25 * tex[px];
         row[px] = static_cast<float>(inside * skin + (1.0 - inside) * neck);
       }
