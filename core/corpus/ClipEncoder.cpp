@@ -5,6 +5,7 @@ extern "C" {
 #include <libavformat/avformat.h>
 #include <libavutil/channel_layout.h>
 #include <libavutil/error.h>
+#include <libavutil/log.h>
 #include <libavutil/opt.h>
 }
 
@@ -75,6 +76,12 @@ void ClipEncoder::write(const std::string& path, const std::vector<std::uint8_t>
   if (frameCount <= 0 || frames.size() != static_cast<std::size_t>(frameCount) * kSide * kSide)
     throw ShapeError("ClipEncoder: " + path + ": expected " + std::to_string(frameCount) + " frames of 96x96, got " +
                      std::to_string(frames.size()) + " bytes");
+  // The encoders' statistics would drown the progress line; errors still come out.
+  static const bool quiet = [] {
+    av_log_set_level(AV_LOG_ERROR);
+    return true;
+  }();
+  (void)quiet;
   AVFormatContext* rawOut = nullptr;
   check(avformat_alloc_output_context2(&rawOut, nullptr, "mp4", path.c_str()), path, "avformat_alloc_output_context2");
   OutputPtr out(rawOut);
