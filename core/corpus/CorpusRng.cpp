@@ -60,6 +60,14 @@ double CorpusRng::normal() {
   return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
 }
 
+double CorpusRng::approxNormal() {
+  const std::uint64_t bits = next();
+  const double sum = static_cast<double>(bits & 0xffff) + static_cast<double>((bits >> 16) & 0xffff) +
+                     static_cast<double>((bits >> 32) & 0xffff) + static_cast<double>(bits >> 48);
+  // Four uniforms on [0, 1): mean 2, variance 4/12.
+  return (sum / 65536.0 - 2.0) * 1.7320508075688772;
+}
+
 int CorpusRng::index(int count) {
   return count <= 0 ? 0 : static_cast<int>(next() % static_cast<std::uint64_t>(count));
 }

@@ -56,7 +56,7 @@ struct MouthRenderer::Impl {
     texture = noiseField(rng, 6, 5.0) + noiseField(rng, 24, 2.5);
     cv::Mat pores(kCanvasPx, kCanvasPx, CV_32F);
     for (int y = 0; y < kCanvasPx; ++y)
-      for (int x = 0; x < kCanvasPx; ++x) pores.at<float>(y, x) = static_cast<float>(rng.normal() * 3.0);
+      for (int x = 0; x < kCanvasPx; ++x) pores.at<float>(y, x) = static_cast<float>(rng.approxNormal() * 3.0);
     cv::GaussianBlur(pores, pores, cv::Size(0, 0), 0.9);
     texture += pores;
     stubble = cv::Mat::zeros(kCanvasPx, kCanvasPx, CV_32F);
@@ -327,7 +327,7 @@ std::vector<std::uint8_t> MouthRenderer::render(const std::vector<MouthShape>& s
       const float* src = warped.ptr<float>(y);
       const float* light = lighting.ptr<float>(y);
       for (int x = 0; x < kSizePx; ++x) {
-        const double v = src[x] * light[x] * flicker + d.scene.offset + d.scene.noiseSigma * d.noise.normal();
+        const double v = src[x] * light[x] * flicker + d.scene.offset + d.scene.noiseSigma * d.noise.approxNormal();
         frame[y * kSizePx + x] = static_cast<std::uint8_t>(std::clamp(std::lround(v), 0L, 255L));
       }
     }
