@@ -7,7 +7,7 @@
 namespace sinkscope::corpus {
 
 // Writes one AV clip with the FFmpeg libraries: 96×96 gray frames at 25 fps as H.264
-// (libx264, yuv420p, CRF 16, one thread and bit-exact flags so the bytes do not depend
+// (libx264 superfast, yuv420p, CRF 16, one thread and bit-exact flags so the bytes do not depend
 // on the machine's core count) and 16 kHz mono audio as AAC, in MP4. In-process
 // because starting the ffmpeg program per clip cost more than the rest of an
 // utterance together.

@@ -14,10 +14,10 @@ namespace sinkscope::corpus {
 namespace {
 
 // The face is drawn on a canvas in "face units" (one unit = one output pixel at
-// scale 1) with the mouth centre at (64, 64), at two canvas pixels per unit, then
+// scale 1) with the mouth centre at (64, 64), at 1.5 canvas pixels per unit, then
 // warped into the 96×96 crop.
 constexpr int kCanvasUnits = 128;
-constexpr double kPxPerUnit = 2.0;
+constexpr double kPxPerUnit = 1.5;
 constexpr int kCanvasPx = static_cast<int>(kCanvasUnits * kPxPerUnit);
 constexpr double kMouthX = 64.0;
 constexpr double kMouthY = 64.0;
@@ -317,7 +317,7 @@ std::vector<std::uint8_t> MouthRenderer::render(const std::vector<MouthShape>& s
     double jawUnits = kMaxJawDropUnits * std::clamp(m.jaw, 0.0, 1.0);
     d.face(canvas, jawUnits);
     d.drawMouth(canvas, m, jawUnits);
-    // Anti-alias the 2:1 reduction and soften like an upscaled broadcast crop.
+    // Anti-alias the 1.5:1 reduction and soften like an upscaled broadcast crop.
     cv::GaussianBlur(canvas, canvas, cv::Size(0, 0), kPxPerUnit * d.scene.blurSigmaPx);
     cv::warpAffine(canvas, warped, d.warpMatrix(i / fps), cv::Size(kSizePx, kSizePx), cv::INTER_LINEAR,
                    cv::BORDER_REPLICATE);
