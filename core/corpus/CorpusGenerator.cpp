@@ -228,6 +228,12 @@ CorpusStats CorpusGenerator::run(const std::function<void(const CorpusProgress&)
       p.startSec += leadSec;
       p.endSec += leadSec;
     }
+    // The padding is silence too; without it the first phone's shape would reach back
+    // over the whole lead (a lone segment has no competitor in the blend).
+    const std::string pause = speech.alphabet == PhoneAlphabet::Arpabet ? "pau" : "";
+    const double speechEndSec = speech.phones.empty() ? leadSec : speech.phones.back().endSec;
+    speech.phones.insert(speech.phones.begin(), Phone{pause, 0.0, leadSec});
+    speech.phones.push_back(Phone{pause, speechEndSec, static_cast<double>(u.audio.size()) / kCorpusSampleRateHz});
     VisemeTrack track(VisemeTable::segments(speech.phones, speech.alphabet), rng.uniform(0.03, 0.05));
     auto shapes = track.frames(u.frameCount, ClipEncoder::kFps);
     const double articulation = rng.uniform(0.8, 1.15);
