@@ -17,6 +17,8 @@ packages=(
   libwebrtc-audio-processing-dev libspeexdsp-dev
   pulseaudio pulseaudio-utils xvfb xauth imagemagick sox
   espeak-ng flite wordnet-base fortunes-min fortunes pocketsphinx-testdata
+  # The synthetic corpus (core/corpus): espeak-ng's library, festival with two voices.
+  libespeak-ng-dev festival festvox-kdlpc16k festvox-us-slt-hts
 )
 
 missing=()
