@@ -10,17 +10,25 @@
 #include "app/cli/CliCommand.h"
 #include "core/io/Safetensors.h"
 #include "core/media/ClipDecoder.h"
+#include "core/base/Error.h"
 #include "core/media/MouthExtractor.h"
+#include "core/model/LogMel.h"
 
 namespace sinkscope::cli {
 
 namespace {
 
-// The audio features. Whisper's log-mel is computed by core/model (LibTorch); it
-// is added here, next to the waveform it is computed from.
-void addAudioFeatures(const std::vector<float>& waveform, SafetensorsWriter& writer) {
+// The waveform and Whisper's log-mel of it, unpadded (the encoder pads to 30 s).
+void addAudioFeatures(std::vector<float> waveform, int melBins, SafetensorsWriter& writer) {
   writer.add("waveform", DType::F32, {static_cast<std::int64_t>(waveform.size())},
              waveform.data(), waveform.size() * sizeof(float));
+  if (waveform.size() <= static_cast<std::size_t>(LogMel::kFftSize / 2)) {
+    throw MediaError("audio too short for a log-mel frame (" + std::to_string(waveform.size()) + " samples)");
+  }
+  const auto samples = torch::from_blob(waveform.data(), {static_cast<std::int64_t>(waveform.size())}, torch::kFloat32);
+  const auto mel = LogMel(melBins).compute(samples).contiguous();  // [mels, frames]
+  writer.add("log_mel", DType::F32, {mel.size(0), mel.size(1)}, mel.data_ptr<float>(),
+             static_cast<std::size_t>(mel.nbytes()));
 }
 
 void addVideoFeatures(const std::string& input, const FaceLandmarkerOptions& options,
@@ -62,7 +70,7 @@ int runFeatures(const CliArgs& args) {
   if (info.hasAudio) {
     DecodeOptions audioOnly;
     audioOnly.video = false;
-    addAudioFeatures(ClipDecoder::decodeAll(input, audioOnly).waveform, writer);
+    addAudioFeatures(ClipDecoder::decodeAll(input, audioOnly).waveform, args.getInt("mel-bins", 80), writer);
   }
   if (info.hasVideo) addVideoFeatures(input, options, writer);
   writer.write(output);
@@ -75,7 +83,7 @@ int runFeatures(const CliArgs& args) {
 const CliCommandRegistration kRegistration{
     {"features",
      "--input MEDIA --dump OUT.safetensors [--shape-predictor DAT] [--cnn-detector DAT] "
-     "[--upsample N]",
+     "[--upsample N] [--mel-bins 80|128]",
      runFeatures}};
 
 }  // namespace

@@ -7,7 +7,7 @@
 #include "app/cli/CliCommand.h"
 #include "core/media/ClipDecoder.h"
 #include "core/media/MouthExtractor.h"
-#include "core/media/VideoEncoder.h"
+#include "core/media/CropVideoWriter.h"
 
 namespace sinkscope::cli {
 
@@ -26,16 +26,16 @@ int runMouth(const CliArgs& args) {
   const std::string output = args.require("out");
   MouthExtractor extractor(landmarkerOptions(args));
   // Created with the first crop, so that a clip without a face leaves no file behind.
-  std::optional<VideoEncoder> encoder;
+  std::optional<CropVideoWriter> writer;
   int frames = 0;
   int found = 0;
   extractor.run(input, [&](MouthFrame&& frame) {
-    if (!encoder) encoder.emplace(output, frame.crop.width, frame.crop.height, ClipDecoder::kFrameRate);
-    encoder->write(frame.crop);
+    if (!writer) writer.emplace(output, frame.crop.width, frame.crop.height, ClipDecoder::kFrameRate);
+    writer->write(frame.crop);
     ++frames;
     found += frame.faceFound ? 1 : 0;
   });
-  if (encoder) encoder->finish();
+  if (writer) writer->finish();
   std::cout << output << ": " << frames << " frames, face found in " << found << "\n";
   return 0;
 }

@@ -120,6 +120,41 @@ std::int64_t LlamaConfig::Lora::innerSize(std::int64_t hiddenSize) const {
   return static_cast<std::int64_t>(std::nearbyint(static_cast<double>(hiddenSize) / reduction));
 }
 
+std::string LlamaConfig::toJsonText() const {
+  json root = {{"architectures", {"LlamaForCausalLM"}},
+               {"model_type", "llama"},
+               {"hidden_act", "silu"},
+               {"vocab_size", vocabSize},
+               {"hidden_size", hiddenSize},
+               {"intermediate_size", intermediateSize},
+               {"num_hidden_layers", numHiddenLayers},
+               {"num_attention_heads", numAttentionHeads},
+               {"num_key_value_heads", numKeyValueHeads},
+               {"head_dim", headDim},
+               {"rms_norm_eps", rmsNormEps},
+               {"rope_theta", ropeTheta},
+               {"max_position_embeddings", maxPositionEmbeddings},
+               {"tie_word_embeddings", tieWordEmbeddings},
+               {"attention_bias", attentionBias},
+               {"mlp_bias", mlpBias},
+               {"bos_token_id", bosTokenId},
+               {"eos_token_id", eosTokenIds.size() == 1 ? json(eosTokenIds[0]) : json(eosTokenIds)},
+               {"torch_dtype", "float32"}};
+  switch (ropeScaling) {
+    case RopeScaling::None: root["rope_scaling"] = nullptr; break;
+    case RopeScaling::Linear: root["rope_scaling"] = {{"rope_type", "linear"}, {"factor", ropeFactor}}; break;
+    case RopeScaling::Llama3:
+      root["rope_scaling"] = {{"rope_type", "llama3"},
+                              {"factor", ropeFactor},
+                              {"low_freq_factor", ropeLowFreqFactor},
+                              {"high_freq_factor", ropeHighFreqFactor},
+                              {"original_max_position_embeddings", ropeOriginalMaxPositions}};
+      break;
+  }
+  if (lora.enabled()) root["lora"] = {{"reduction", lora.reduction}, {"alpha", lora.alpha}};
+  return root.dump(2);
+}
+
 LlamaConfig LlamaConfig::fromJson(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw ConfigError("cannot open model config '" + path + "'");
@@ -164,10 +199,6 @@ LlamaConfig LlamaConfig::fromJsonText(const std::string& text, const std::string
     if (!act->is_string() || act->get<std::string>() != "silu") {
       fail(source, "hidden_act", "must be \"silu\" (found " + act->dump() + ")");
     }
-  }
-  auto tp = root.find("pretraining_tp");
-  if (tp != root.end() && !tp->is_null() && !tp->is_number_integer()) {
-    fail(source, "pretraining_tp", "must be an integer, found " + typeName(*tp));
   }
   config.validate(source);
   return config;

@@ -52,6 +52,10 @@ struct LlamaConfig {
   // The same from already parsed JSON text; `source` names it in messages.
   static LlamaConfig fromJsonText(const std::string& text, const std::string& source);
 
+  // An HF-compatible config.json (LlamaForCausalLM) that fromJson reads back to the
+  // same values; the "lora" key only when LoRA is enabled.
+  std::string toJsonText() const;
+
   // Throws ConfigError when the values do not describe a buildable decoder.
   void validate(const std::string& source) const;
   std::int64_t kvGroups() const { return numAttentionHeads / numKeyValueHeads; }

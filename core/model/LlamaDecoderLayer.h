@@ -23,8 +23,6 @@ class LlamaDecoderLayerImpl : public torch::nn::Module {
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
                         const torch::Tensor& allowed, LlamaKvCache* cache, TapRecorder* taps);
 
-  LlamaAttention& selfAttention() { return selfAttn_; }
-
  private:
   int layerIndex_;
   RmsNorm inputLayernorm_{nullptr};

@@ -36,10 +36,11 @@ LlamaForCausalLM LlamaForCausalLM::fromPretrained(const std::string& directory, 
 }
 
 void LlamaForCausalLMImpl::loadWeights(const SafetensorsSet& weights, const std::string& prefix,
-                                       const Runtime& runtime) {
+                                       const Runtime& runtime, const std::vector<std::string>& optional,
+                                       const std::vector<std::string>& include) {
   {
     torch::NoGradGuard noGrad;
-    WeightLoader::load(*this, weights, prefix, runtime);
+    WeightLoader::load(*this, weights, prefix, runtime, optional, include);
   }
   model_->to(runtime.device);
   runtime_ = runtime;

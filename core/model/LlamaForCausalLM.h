@@ -29,7 +29,11 @@ class LlamaForCausalLMImpl : public torch::nn::Module {
 
   // Fills every parameter from weights[prefix + name] in runtime.dtype on
   // runtime.device and records the runtime. A plain HF directory uses prefix "".
-  void loadWeights(const SafetensorsSet& weights, const std::string& prefix, const Runtime& runtime);
+  // `optional` and `include` as in WeightLoader::load (a composite model loads its
+  // frozen base and its LoRA branches from different files).
+  void loadWeights(const SafetensorsSet& weights, const std::string& prefix, const Runtime& runtime,
+                   const std::vector<std::string>& optional = {},
+                   const std::vector<std::string>& include = {});
 
   // ids [B, T] -> embeddings [B, T, D] (what the AVSR assembly concatenates with
   // projected audio/video features).

@@ -1,6 +1,5 @@
 #include "core/model/LlamaModel.h"
 
-#include "core/base/Error.h"
 #include "core/model/TapRecorder.h"
 
 namespace sinkscope {
@@ -15,14 +14,6 @@ LlamaModelImpl::LlamaModelImpl(const LlamaConfig& config) : rotary_(config) {
   }
   register_module("layers", layers);
   norm_ = register_module("norm", RmsNorm(config.hiddenSize, config.rmsNormEps));
-}
-
-LlamaDecoderLayer& LlamaModelImpl::layer(int index) {
-  if (index < 0 || index >= numLayers()) {
-    throw ShapeError("layer " + std::to_string(index) + " asked for; the decoder has " +
-                     std::to_string(numLayers()));
-  }
-  return layers_[static_cast<std::size_t>(index)];
 }
 
 torch::Tensor LlamaModelImpl::embed(const torch::Tensor& ids) {

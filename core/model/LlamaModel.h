@@ -32,7 +32,6 @@ class LlamaModelImpl : public torch::nn::Module {
 
   const torch::Tensor& embedWeight() const { return embedTokens_->weight; }
   const LlamaRotary& rotary() const { return rotary_; }
-  LlamaDecoderLayer& layer(int index);
   int numLayers() const { return static_cast<int>(layers_.size()); }
 
   // Moving the module also moves the rotary frequencies, which are no buffer.

@@ -8,8 +8,10 @@
 
 namespace sinkscope {
 
-AddedVocabulary AddedVocabulary::fromJson(const nlohmann::json& list, const std::string& file) {
+AddedVocabulary AddedVocabulary::fromJson(const nlohmann::json& list, const Normalizer& normalizer,
+                                          const std::string& file) {
   AddedVocabulary vocabulary;
+  vocabulary.normalizer_ = normalizer;
   if (list.is_null()) return vocabulary;
   if (!list.is_array()) {
     TokenizerJson::fail(file, "added_tokens", "expected a list, found " + TokenizerJson::describe(list));
@@ -45,22 +47,33 @@ std::int64_t AddedVocabulary::add(const AddedToken& token) {
     AddedToken& old = tokens_[existing->second];
     old.special = old.special || token.special;
     old.normalized = old.normalized && token.normalized;
+    reindex();
     return old.id;
   }
   tokens_.push_back(token);
-  index(tokens_.size() - 1);
+  reindex();
   return token.id;
 }
 
-void AddedVocabulary::index(std::size_t position) {
-  const AddedToken& token = tokens_[position];
-  byContent_[token.content] = position;
-  byId_[token.id] = position;
-  auto& bucket = byFirstByte_[static_cast<unsigned char>(token.content.front())];
-  bucket.push_back(position);
-  std::stable_sort(bucket.begin(), bucket.end(), [this](std::size_t a, std::size_t b) {
-    return tokens_[a].content.size() > tokens_[b].content.size();
-  });
+void AddedVocabulary::reindex() {
+  byContent_.clear();
+  byId_.clear();
+  patterns_.clear();
+  for (auto& bucket : byFirstByte_) bucket.clear();
+  for (std::size_t position = 0; position < tokens_.size(); ++position) {
+    const AddedToken& token = tokens_[position];
+    byContent_[token.content] = position;
+    byId_[token.id] = position;
+    patterns_.push_back(token.normalized ? normalizer_.normalize(token.content) : token.content);
+    if (!patterns_.back().empty()) {
+      byFirstByte_[static_cast<unsigned char>(patterns_.back().front())].push_back(position);
+    }
+  }
+  for (auto& bucket : byFirstByte_) {
+    std::stable_sort(bucket.begin(), bucket.end(), [this](std::size_t a, std::size_t b) {
+      return patterns_[a].size() > patterns_[b].size();
+    });
+  }
 }
 
 const AddedToken* AddedVocabulary::byId(std::int64_t id) const {
@@ -87,10 +100,12 @@ void AddedVocabulary::splitOne(const std::string& text, bool normalized,
   std::size_t pos = 0;
   while (pos < text.size()) {
     const AddedToken* match = nullptr;
+    std::size_t matchSize = 0;
     for (std::size_t position : byFirstByte_[static_cast<unsigned char>(text[pos])]) {
-      const AddedToken& candidate = tokens_[position];
-      if (candidate.normalized == normalized && text.compare(pos, candidate.content.size(), candidate.content) == 0) {
-        match = &candidate;
+      const std::string& pattern = patterns_[position];
+      if (tokens_[position].normalized == normalized && text.compare(pos, pattern.size(), pattern) == 0) {
+        match = &tokens_[position];
+        matchSize = pattern.size();
         break;
       }
     }
@@ -99,7 +114,7 @@ void AddedVocabulary::splitOne(const std::string& text, bool normalized,
       continue;
     }
     std::size_t start = pos;
-    std::size_t stop = pos + match->content.size();
+    std::size_t stop = pos + matchSize;
     if (match->lstrip) {
       // The white space run that ends at the match, but not what is already emitted.
       std::size_t scan = emitted;

@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/text/Normalizer.h"
+
 namespace sinkscope {
 
 // One entry of tokenizer.json's "added_tokens".
@@ -31,34 +33,37 @@ struct TextSpan {
 // The added tokens, matched in the text before pre-tokenisation like HF's
 // AddedVocabulary: leftmost match first, the longest where several start at the
 // same place; tokens with normalized=false are matched on the raw text first,
-// the others then on the (normalized) text in between.
+// the others then on the (normalized) text in between, in their normalized form
+// (with Llama 2's normalizer "<audio>" is looked for as "▁<audio>").
 class AddedVocabulary {
  public:
-  static AddedVocabulary fromJson(const nlohmann::json& list, const std::string& file);
+  static AddedVocabulary fromJson(const nlohmann::json& list, const Normalizer& normalizer,
+                                  const std::string& file);
 
   // Adds a token and returns its id. For content already present it keeps the id
   // and merges the flags the way HF's add_tokens does; `token.id` is then unused.
   std::int64_t add(const AddedToken& token);
 
-  // Splits `text` on the tokens with the given `normalized` flag. `spans` holds
-  // the text in order; only its text spans are searched, the result replaces it.
+  // Cuts the text spans of `spans` (the input in order) at the tokens with the
+  // given `normalized` flag; token spans pass through unchanged.
   void split(std::vector<TextSpan>& spans, bool normalized) const;
 
   const AddedToken* byId(std::int64_t id) const;
   const AddedToken* byContent(const std::string& content) const;
-  const std::vector<AddedToken>& tokens() const { return tokens_; }
   std::optional<std::int64_t> maxId() const;
 
   nlohmann::json toJson() const;  // sorted by id, as HF writes it
 
  private:
-  void index(std::size_t position);
+  void reindex();
   void splitOne(const std::string& text, bool normalized, std::vector<TextSpan>& out) const;
 
+  Normalizer normalizer_;
   std::vector<AddedToken> tokens_;
+  std::vector<std::string> patterns_;  // what is matched: the content, normalized if asked
   std::unordered_map<std::string, std::size_t> byContent_;
   std::unordered_map<std::int64_t, std::size_t> byId_;
-  // Token positions by first byte, longest content first, for leftmost-longest search.
+  // Token positions by first byte, longest pattern first, for leftmost-longest search.
   std::array<std::vector<std::size_t>, 256> byFirstByte_;
 };
 

@@ -13,6 +13,9 @@ namespace {
 // Words seen once are not worth caching forever: past this many entries the cache
 // stops growing (HF bounds its cache the same way).
 constexpr std::size_t kCacheCapacity = 100000;
+// Without a pre-tokenizer (SentencePiece layouts) a "word" is a whole text span;
+// those are unlikely to repeat.
+constexpr std::size_t kMaxCachedWordBytes = 256;
 
 std::string byteToken(unsigned char byte) {
   char text[8];
@@ -220,7 +223,7 @@ std::vector<std::int64_t> BpeModel::mergeWord(const std::string& word) const {
 
 void BpeModel::tokenize(const std::string& word, std::vector<std::int64_t>& ids) const {
   if (word.empty()) return;
-  {
+  if (word.size() <= kMaxCachedWordBytes) {
     std::lock_guard<std::mutex> lock(cache_->mutex);
     auto it = cache_->words.find(word);
     if (it != cache_->words.end()) {
@@ -237,7 +240,9 @@ void BpeModel::tokenize(const std::string& word, std::vector<std::int64_t>& ids)
   std::vector<std::int64_t> merged = mergeWord(word);
   ids.insert(ids.end(), merged.begin(), merged.end());
   std::lock_guard<std::mutex> lock(cache_->mutex);
-  if (cache_->words.size() < kCacheCapacity) cache_->words.emplace(word, std::move(merged));
+  if (cache_->words.size() < kCacheCapacity && word.size() <= kMaxCachedWordBytes) {
+    cache_->words.emplace(word, std::move(merged));
+  }
 }
 
 nlohmann::json BpeModel::toJson() const {

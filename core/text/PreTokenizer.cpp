@@ -160,7 +160,7 @@ void PreTokenizer::parseStep(const nlohmann::json& node, const std::string& file
   }
   Step step;
   if (type == "ByteLevel") {
-    step.isSplit = false;
+    step.kind = Kind::ByteLevel;
     step.addPrefixSpace = TokenizerJson::boolean(node, "add_prefix_space", true, file, key);
     step.useRegex = TokenizerJson::boolean(node, "use_regex", true, file, key);
   } else if (type == "Split") {
@@ -188,12 +188,37 @@ void PreTokenizer::parseStep(const nlohmann::json& node, const std::string& file
     if (TokenizerJson::boolean(node, "invert", false, file, key)) {
       TokenizerJson::fail(file, TokenizerJson::join(key, "invert"), "only false is supported");
     }
+  } else if (type == "Metaspace") {
+    step.kind = Kind::Metaspace;
+    step.replacement = TokenizerJson::string(node, "replacement", file, key);
+    std::size_t pos = 0;
+    Utf8::next(step.replacement, pos);
+    if (step.replacement.empty() || pos != step.replacement.size()) {
+      TokenizerJson::fail(file, TokenizerJson::join(key, "replacement"),
+                          "expected one character, found \"" + step.replacement + "\"");
+    }
+    const std::string scheme = node.contains("prepend_scheme") && node["prepend_scheme"].is_string()
+                                   ? node["prepend_scheme"].get<std::string>()
+                                   : "always";
+    if (scheme == "always") {
+      step.prepend = Prepend::Always;
+    } else if (scheme == "first") {
+      step.prepend = Prepend::First;
+    } else if (scheme == "never") {
+      step.prepend = Prepend::Never;
+    } else {
+      TokenizerJson::fail(file, TokenizerJson::join(key, "prepend_scheme"),
+                          "expected always, first or never, found \"" + scheme + "\"");
+    }
+    // Files older than prepend_scheme say add_prefix_space=false for "never".
+    if (!TokenizerJson::boolean(node, "add_prefix_space", true, file, key)) step.prepend = Prepend::Never;
+    step.splitOnReplacement = TokenizerJson::boolean(node, "split", true, file, key);
   } else {
     TokenizerJson::fail(file, TokenizerJson::join(key, "type"),
                         "unsupported pre-tokenizer \"" + type + "\"");
   }
-  if (!steps.empty() && !steps.back().isSplit) {
-    TokenizerJson::fail(file, key, "a pre-tokenizer after ByteLevel is not supported");
+  if (!steps.empty() && steps.back().kind != Kind::Split) {
+    TokenizerJson::fail(file, key, "a pre-tokenizer after ByteLevel or Metaspace is not supported");
   }
   steps.push_back(step);
 }
@@ -202,16 +227,51 @@ PreTokenizer PreTokenizer::fromJson(const nlohmann::json& node, const std::strin
   PreTokenizer result;
   if (node.is_null()) return result;
   parseStep(node, file, "pre_tokenizer", result.steps_);
-  result.byteLevel_ = !result.steps_.empty() && !result.steps_.back().isSplit;
+  result.byteLevel_ = !result.steps_.empty() && result.steps_.back().kind == Kind::ByteLevel;
   return result;
 }
 
-void PreTokenizer::split(std::string_view text, std::vector<std::string>& words) const {
+void PreTokenizer::metaspace(const Step& step, bool atTextStart, std::vector<std::string>& pieces) {
+  std::vector<std::string> out;
+  for (std::size_t k = 0; k < pieces.size(); ++k) {
+    std::string piece;
+    for (char c : pieces[k]) {
+      if (c == ' ') {
+        piece += step.replacement;
+      } else {
+        piece.push_back(c);
+      }
+    }
+    const bool startsWithReplacement = piece.compare(0, step.replacement.size(), step.replacement) == 0;
+    const bool prepend = step.prepend == Prepend::Always ||
+                         (step.prepend == Prepend::First && atTextStart && k == 0);
+    if (prepend && !startsWithReplacement) piece.insert(0, step.replacement);
+    if (!step.splitOnReplacement) {
+      out.push_back(std::move(piece));
+      continue;
+    }
+    // Each replacement character starts a new word (HF: MergedWithNext).
+    std::size_t begin = 0;
+    for (std::size_t at = piece.find(step.replacement, 1); at != std::string::npos;
+         at = piece.find(step.replacement, at + 1)) {
+      out.push_back(piece.substr(begin, at - begin));
+      begin = at;
+    }
+    out.push_back(piece.substr(begin));
+  }
+  pieces.swap(out);
+}
+
+void PreTokenizer::split(std::string_view text, bool atTextStart, std::vector<std::string>& words) const {
   if (text.empty()) return;
   std::vector<std::string> pieces{std::string(text)};
   for (const Step& step : steps_) {
-    if (step.isSplit) {
+    if (step.kind == Kind::Split) {
       splitPieces(step.pattern, pieces);
+      continue;
+    }
+    if (step.kind == Kind::Metaspace) {
+      metaspace(step, atTextStart, pieces);
       continue;
     }
     // HF prepends the space to every piece reaching ByteLevel, not only the first.

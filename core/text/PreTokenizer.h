@@ -18,7 +18,9 @@ namespace sinkscope {
 //      ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+
 //   GPT-2: ByteLevel(use_regex=true), or a Split on
 //     's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+
-// A Split with any other pattern is rejected, naming the pattern.
+// A Split with any other pattern is rejected, naming the pattern. Metaspace (the
+// SentencePiece layout: spaces become "▁", one is prepended, split before each)
+// is supported as the last step.
 class PreTokenizer {
  public:
   enum class Pattern { Llama3, Gpt2 };
@@ -27,8 +29,9 @@ class PreTokenizer {
   static PreTokenizer fromJson(const nlohmann::json& node, const std::string& file);
 
   // Appends the words of `text`, byte-level mapped when the configuration has a
-  // ByteLevel step; empty words are dropped.
-  void split(std::string_view text, std::vector<std::string>& words) const;
+  // ByteLevel step; empty words are dropped. `atTextStart`: `text` begins the
+  // input (Metaspace's prepend_scheme "first" prepends only there).
+  void split(std::string_view text, bool atTextStart, std::vector<std::string>& words) const;
 
   bool byteLevel() const { return byteLevel_; }
 
@@ -36,16 +39,22 @@ class PreTokenizer {
   static std::vector<std::size_t> matchEnds(Pattern pattern, std::string_view text);
 
  private:
+  enum class Kind { Split, ByteLevel, Metaspace };
+  enum class Prepend { Always, First, Never };
   struct Step {
-    bool isSplit = true;        // else ByteLevel
-    Pattern pattern = Pattern::Gpt2;
-    bool addPrefixSpace = false;  // ByteLevel only
-    bool useRegex = false;        // ByteLevel only
+    Kind kind = Kind::Split;
+    Pattern pattern = Pattern::Gpt2;  // Split
+    bool addPrefixSpace = false;      // ByteLevel
+    bool useRegex = false;            // ByteLevel
+    std::string replacement;          // Metaspace
+    Prepend prepend = Prepend::Always;  // Metaspace
+    bool splitOnReplacement = true;   // Metaspace
   };
 
   static void parseStep(const nlohmann::json& node, const std::string& file, const std::string& key,
                         std::vector<Step>& steps);
   static void splitPieces(Pattern pattern, std::vector<std::string>& pieces);
+  static void metaspace(const Step& step, bool atTextStart, std::vector<std::string>& pieces);
 
   std::vector<Step> steps_;
   bool byteLevel_ = false;

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
-#include <sstream>
 
 #include "core/base/Error.h"
 #include "core/text/ByteLevel.h"
@@ -52,7 +51,8 @@ Tokenizer Tokenizer::fromJson(const nlohmann::json& document, const std::string&
   tokenizer.model_ = BpeModel::fromJson(TokenizerJson::member(document, "model", source, ""), source);
   tokenizer.normalizer_ = Normalizer::fromJson(sectionOrNull(document, "normalizer"), source);
   tokenizer.preTokenizer_ = PreTokenizer::fromJson(sectionOrNull(document, "pre_tokenizer"), source);
-  tokenizer.added_ = AddedVocabulary::fromJson(sectionOrNull(document, "added_tokens"), source);
+  tokenizer.added_ =
+      AddedVocabulary::fromJson(sectionOrNull(document, "added_tokens"), tokenizer.normalizer_, source);
   tokenizer.postProcessor_ = PostProcessor::fromJson(sectionOrNull(document, "post_processor"), source);
   tokenizer.decoder_ = Decoder::fromJson(sectionOrNull(document, "decoder"), source);
   return tokenizer;
@@ -68,13 +68,14 @@ std::vector<std::int64_t> Tokenizer::encode(const std::string& text, bool addSpe
 
   std::vector<std::int64_t> ids;
   std::vector<std::string> words;
-  for (const TextSpan& span : spans) {
+  for (std::size_t i = 0; i < spans.size(); ++i) {
+    const TextSpan& span = spans[i];
     if (span.id >= 0) {
       ids.push_back(span.id);
       continue;
     }
     words.clear();
-    preTokenizer_.split(span.text, words);
+    preTokenizer_.split(span.text, i == 0, words);
     for (const std::string& word : words) model_.tokenize(word, ids);
   }
   if (addSpecialTokens) postProcessor_.apply(ids);
@@ -102,7 +103,8 @@ std::string Tokenizer::tokenText(std::int64_t id) const {
                 std::to_string(vocabSize()) + ")");
   }
   std::string bytes;
-  if (!decoder_.byteLevel() || !ByteLevel::decode(*token, bytes)) return *token;
+  if (!decoder_.byteLevel()) return decoder_.display(*token);
+  if (!ByteLevel::decode(*token, bytes)) return *token;
   std::string text;
   std::size_t pos = 0;
   while (pos < bytes.size()) {

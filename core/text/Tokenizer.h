@@ -16,13 +16,14 @@
 
 namespace sinkscope {
 
-// A Hugging Face tokenizer.json with a byte-level BPE model (Llama 3, GPT-2
-// layouts), producing the ids HF `tokenizers` produces. Plain C++: no LibTorch,
-// Qt or ICU. Supported sections: normalizer null/NFC (see Normalizer),
-// pre_tokenizer per PreTokenizer, model BPE (BpeModel), added_tokens with
-// special/normalized/lstrip/rstrip, post_processor per PostProcessor, decoder
-// ByteLevel or null. Anything else throws FormatError naming the file and key.
-// encode/decode are const and safe to call from several threads.
+// A Hugging Face tokenizer.json with a BPE model, producing the ids HF
+// `tokenizers` (0.19) produces: byte-level layouts (Llama 3, GPT-2) and the
+// SentencePiece-style ones HF converts Llama 2 / TinyLlama to (byte_fallback).
+// Plain C++: no LibTorch, Qt or ICU. Supported sections: normalizer per
+// Normalizer, pre_tokenizer per PreTokenizer, model BPE (BpeModel), added_tokens
+// with special/normalized/lstrip/rstrip (not single_word), post_processor per
+// PostProcessor, decoder per Decoder. Anything else throws FormatError naming the
+// file and key. encode/decode are const and safe to call from several threads.
 class Tokenizer {
  public:
   // Throws Error when the file cannot be read, FormatError when it is malformed.
@@ -36,8 +37,8 @@ class Tokenizer {
   std::string decode(const std::vector<std::int64_t>& ids, bool skipSpecialTokens = false) const;
 
   // A readable piece for display: added tokens as written, byte-level tokens as
-  // UTF-8 where their bytes are valid, other bytes as <0xXX>. Throws Error for an
-  // id outside the vocabulary.
+  // UTF-8 where their bytes are valid, other bytes as <0xXX>; SentencePiece
+  // pieces with "▁" shown as a space. Throws Error for an id outside the vocabulary.
   std::string tokenText(std::int64_t id) const;
 
   // Largest id + 1 over the model and added tokens: the embedding rows needed.

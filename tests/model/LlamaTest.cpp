@@ -169,10 +169,19 @@ class LlamaTest : public QObject {
     }
     qInfo("%s fp32 max relative error over all taps: %.3g", name.c_str(), worst);
 
-    // Plain forward (no recorder) gives the same logits.
+    // Plain forward (no recorder) gives the same logits, and hands out the residual
+    // stream on the device when asked.
     c10::InferenceMode inference;
-    const auto logits = model->forward(LlamaInput::ids(fixtureIds(name)));
+    std::vector<torch::Tensor> residuals;
+    LlamaForwardOptions options;
+    options.residuals = &residuals;
+    const auto logits = model->forward(LlamaInput::ids(fixtureIds(name)), options);
     QVERIFY(relativeError(logits[0], expectedTensor(name + ".logits")) <= kFp32Tolerance);
+    QCOMPARE(int(residuals.size()), model->config().numHiddenLayers);
+    for (int l = 0; l < model->config().numHiddenLayers; ++l) {
+      const auto expected = expectedTensor(name + ".blocks." + std::to_string(l) + ".hook_resid_post");
+      QVERIFY(relativeError(residuals[static_cast<std::size_t>(l)][0], expected) <= kFp32Tolerance);
+    }
   }
 
   void embeddingsInputMatchesIds() {
@@ -186,7 +195,10 @@ class LlamaTest : public QObject {
     LlamaInput positioned = LlamaInput::ids(ids);
     positioned.positionIds = torch::arange(ids.size(1), torch::kInt64).unsqueeze(0);
     QCOMPARE(relativeError(model->forward(positioned), fromIds), 0.0);
+    // RoPE sees relative positions: a uniform shift changes (almost) nothing, a gap does.
     positioned.positionIds = positioned.positionIds + 5;
+    QVERIFY(relativeError(model->forward(positioned), fromIds) <= kFp32Tolerance);
+    positioned.positionIds = positioned.positionIds + 7 * (positioned.positionIds >= 15);
     QVERIFY(relativeError(model->forward(positioned), fromIds) > 1e-3);
   }
 
@@ -318,12 +330,16 @@ class LlamaTest : public QObject {
     QVERIFY(taps.count("audio_encoder.blocks.1.hook_resid_post") == 1);
   }
 
-  void lowPrecisionNearFp32_data() {
+  // Reduced precision as transformers runs it: the same upcasts (RMSNorm, softmax in
+  // float32), so bf16 lands where HF's bf16 lands. Both sit about 2e-2 from fp32 on
+  // these fixtures (bf16 keeps 8 mantissa bits; the fixtures' weights are large), so
+  // the distance to fp32 is bounded at 3e-2 and the one to HF's bf16 at 1e-2.
+  void lowPrecisionMatchesHf_data() {
     QTest::addColumn<QString>("dtype");
     QTest::newRow("bf16") << "bf16";
     QTest::newRow("fp16") << "fp16";
   }
-  void lowPrecisionNearFp32() {
+  void lowPrecisionMatchesHf() {
     QFETCH(QString, dtype);
     Runtime runtime;
     runtime.dtype = Runtime::parseDtype(dtype.toStdString());
@@ -339,9 +355,16 @@ class LlamaTest : public QObject {
                              .arg(dtype, QString::fromStdString(first))));
       }
       QCOMPARE(logits.scalar_type(), torch::kFloat32);
-      const double error = relativeError(logits[0], expectedTensor(name + ".logits"));
-      qInfo("%s %s logits vs fp32 HF: rel err %.3g", name.c_str(), qPrintable(dtype), error);
-      QVERIFY(error <= kLowPrecisionTolerance);
+      const double toFp32 = relativeError(logits[0], expectedTensor(name + ".logits"));
+      qInfo("%s %s logits: rel err %.3g vs fp32", name.c_str(), qPrintable(dtype), toFp32);
+      QVERIFY(toFp32 <= 3e-2);
+      // HF cannot run fp16 on the CPU, so only bf16 has a recorded reference.
+      const std::string hfKey = name + ".logits_" + dtype.toStdString();
+      if (sinkscope::testing::llamaExpected()->contains(hfKey)) {
+        const double toHf = relativeError(logits[0], expectedTensor(hfKey));
+        qInfo("%s %s logits: rel err %.3g vs HF %s", name.c_str(), qPrintable(dtype), toHf, qPrintable(dtype));
+        QVERIFY(toHf <= kLowPrecisionTolerance);
+      }
     }
   }
 
@@ -361,9 +384,9 @@ class LlamaTest : public QObject {
     QVERIFY(params[attn + "lora_up_V.weight"].requires_grad());
     QVERIFY(!params[attn + "q_proj.weight"].requires_grad());
     QVERIFY(!params["lm_head.weight"].requires_grad());
-    QCOMPARE(LlamaConfig::Lora{64, 1.0}.innerSize(3072), std::int64_t(48));
-    QCOMPARE(LlamaConfig::Lora{3, 1.0}.innerSize(10), std::int64_t(3));
-    QCOMPARE(LlamaConfig::Lora{4, 1.0}.innerSize(10), std::int64_t(2));  // 2.5 -> 2, half to even
+    QCOMPARE((LlamaConfig::Lora{64, 1.0}.innerSize(3072)), std::int64_t(48));
+    QCOMPARE((LlamaConfig::Lora{3, 1.0}.innerSize(10)), std::int64_t(3));
+    QCOMPARE((LlamaConfig::Lora{4, 1.0}.innerSize(10)), std::int64_t(2));  // 2.5 -> 2, half to even
 
     // A checkpoint with base + random LoRA weights, written and loaded by name.
     auto base = SafetensorsSet::openDirectory(llamaVariantDir("tiny-llama"));
@@ -400,8 +423,16 @@ class LlamaTest : public QObject {
             scale * torch::matmul(lora[prefix + "lora_up_V.weight"], lora[prefix + "lora_down_V.weight"]));
       }
     }
-    c10::InferenceMode inference;
+    // Gradients reach the LoRA branches and nothing else.
     const auto ids = fixtureIds("tiny-llama");
+    withLora->forward(LlamaInput::ids(ids)).pow(2).mean().backward();
+    for (const auto& item : withLora->named_parameters()) {
+      const bool isLora = item.key().find(".lora_") != std::string::npos;
+      QVERIFY2(item.value().grad().defined() == isLora, item.key().c_str());
+    }
+    QVERIFY(withLora->named_parameters()[attn + "lora_down_Q.weight"].grad().abs().sum().item<double>() > 0.0);
+
+    c10::InferenceMode inference;
     const auto actual = withLora->forward(LlamaInput::ids(ids));
     const auto expected = folded->forward(LlamaInput::ids(ids));
     const double error = relativeError(actual, expected);

@@ -1,6 +1,8 @@
 #include <QtTest>
 
+#include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -20,7 +22,9 @@ namespace {
 
 // Made by scripts/fixtures/make_tokenizer_fixtures.py with HF tokenizers.
 const std::string kFixtureDir = std::string(SINKSCOPE_SOURCE_DIR) + "/tests/fixtures/text/";
-const char* const kTokenizerNames[] = {"llama3_bpe", "gpt2_bpe", "gpt2_prefix_bpe"};
+const char* const kTokenizerNames[] = {"llama3_bpe", "gpt2_bpe", "gpt2_prefix_bpe", "sp_llama2_bpe",
+                                       "sp_metaspace_bpe"};
+constexpr int kTokenizerCount = sizeof(kTokenizerNames) / sizeof(kTokenizerNames[0]);
 
 nlohmann::json readJson(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -99,8 +103,8 @@ class TokenizerTest : public QObject {
         matched += ok;
       }
     }
-    qInfo("ids compared for %d encodings (%zu strings x 3 tokenizers x with/without special): %d match",
-          compared, strings.size(), matched);
+    qInfo("ids compared for %d encodings (%zu strings x %d tokenizers x with/without special): %d match",
+          compared, strings.size(), kTokenizerCount, matched);
     QCOMPARE(matched, compared);
   }
 
@@ -162,6 +166,29 @@ class TokenizerTest : public QObject {
       QVERIFY(tried >= 250);
       QCOMPARE(exact, tried);
     }
+    // Llama 2's layout loses the space after an added token (HF too), so strings
+    // with added tokens are left out there.
+    const Tokenizer sentencePiece = Tokenizer::fromFile(fixturePath("sp_llama2_bpe"));
+    int exact = 0;
+    int tried = 0;
+    for (const std::string& text : strings) {
+      bool hasAdded = false;
+      for (const char* added : {"<audio>", "</audio>", "<video>", "</video>", "<pad>", "<s>", "</s>", "<unk>"}) {
+        hasAdded = hasAdded || text.find(added) != std::string::npos;
+      }
+      if (hasAdded) continue;
+      ++tried;
+      const std::string back = sentencePiece.decode(sentencePiece.encode(text, false), false);
+      if (back == text) {
+        ++exact;
+      } else {
+        qWarning("sp_llama2_bpe: %s came back as %s", show(text).c_str(), show(back).c_str());
+      }
+    }
+    qInfo("sp_llama2_bpe: decode(encode(s)) == s for %d of %d strings", exact, tried);
+    QVERIFY(tried >= 250);
+    QCOMPARE(exact, tried);
+
     // Bytes that are not UTF-8 still tokenize, and decode repairs them the HF way.
     const Tokenizer tokenizer = Tokenizer::fromFile(fixturePath("llama3_bpe"));
     const std::string broken = "ab\xff\xc3 z\xe2\x82";
@@ -226,6 +253,25 @@ class TokenizerTest : public QObject {
     const Tokenizer gpt2 = Tokenizer::fromFile(fixturePath("gpt2_bpe"));
     QVERIFY(!gpt2.bosId());
     QCOMPARE(gpt2.eosIds(), Ids{*gpt2.tokenId("<|endoftext|>")});
+
+    const Tokenizer llama2 = Tokenizer::fromFile(fixturePath("sp_llama2_bpe"));
+    QCOMPARE(llama2.bosId(), std::optional<std::int64_t>(1));
+    QCOMPARE(llama2.eosIds(), Ids{2});
+    QCOMPARE(llama2.tokenId("<0x0A>"), std::optional<std::int64_t>(3 + 0x0A));
+    QCOMPARE(llama2.tokenText(*llama2.tokenId("\xE2\x96\x81the")), std::string(" the"));  // "▁the"
+    QCOMPARE(llama2.tokenText(3 + 0x0A), std::string("<0x0A>"));
+  }
+
+  void byteFallbackAndFusedUnknown() {
+    const Tokenizer llama2 = Tokenizer::fromFile(fixturePath("sp_llama2_bpe"));
+    // U+4F60 is not a piece: its three UTF-8 bytes come as <0xE4> <0xBD> <0xA0>.
+    const Ids cjk = llama2.encode("\xE4\xBD\xA0", false);
+    QCOMPARE(cjk, (Ids{*llama2.tokenId("\xE2\x96\x81"), 3 + 0xE4, 3 + 0xBD, 3 + 0xA0}));
+    // sp_metaspace_bpe lacks <0xF0>..<0xF4>: two emoji become one fused <unk>.
+    const Tokenizer metaspace = Tokenizer::fromFile(fixturePath("sp_metaspace_bpe"));
+    const Ids emoji = metaspace.encode("a\xF0\x9F\x98\x80\xF0\x9F\x98\x80", false);
+    QCOMPARE(emoji.back(), *metaspace.tokenId("<unk>"));
+    QCOMPARE(std::count(emoji.begin(), emoji.end(), *metaspace.tokenId("<unk>")), std::ptrdiff_t(1));
   }
 
   void mergesInPairFormGiveSameIds() {
@@ -292,6 +338,14 @@ class TokenizerTest : public QObject {
     nlohmann::json wordPiece = good;
     wordPiece["model"]["type"] = "WordPiece";
     expectFormatError(wordPiece, {"model.type", "WordPiece"});
+
+    nlohmann::json badDecoder = good;
+    badDecoder["decoder"] = {{"type", "WordPiece"}, {"prefix", "##"}};
+    expectFormatError(badDecoder, {"decoder.type", "WordPiece"});
+
+    nlohmann::json badNormalizer = good;
+    badNormalizer["normalizer"] = {{"type", "Sequence"}, {"normalizers", {{{"type", "NFC"}}, {{"type", "Lowercase"}}}}};
+    expectFormatError(badNormalizer, {"normalizer.normalizers[1].type", "Lowercase"});
 
     nlohmann::json badAdded = good;
     badAdded["added_tokens"][1].erase("content");

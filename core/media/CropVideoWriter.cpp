@@ -1,4 +1,4 @@
-#include "core/media/VideoEncoder.h"
+#include "core/media/CropVideoWriter.h"
 
 extern "C" {
 #include <libavutil/opt.h>
@@ -11,7 +11,7 @@ namespace sinkscope {
 
 using namespace ffmpeg;
 
-struct VideoEncoder::Impl {
+struct CropVideoWriter::Impl {
   std::string path;
   int width = 0;
   int height = 0;
@@ -46,7 +46,7 @@ struct VideoEncoder::Impl {
   }
 };
 
-VideoEncoder::VideoEncoder(const std::string& path, int widthPx, int heightPx, int frameRate)
+CropVideoWriter::CropVideoWriter(const std::string& path, int widthPx, int heightPx, int frameRate)
     : impl_(std::make_unique<Impl>()) {
   quietLogOnce();
   Impl& d = *impl_;
@@ -113,7 +113,7 @@ VideoEncoder::VideoEncoder(const std::string& path, int widthPx, int heightPx, i
   d.check(av_frame_get_buffer(d.frame.get(), 0), "allocating a picture");
 }
 
-VideoEncoder::~VideoEncoder() {
+CropVideoWriter::~CropVideoWriter() {
   try {
     finish();
   } catch (const Error&) {
@@ -121,7 +121,7 @@ VideoEncoder::~VideoEncoder() {
   }
 }
 
-void VideoEncoder::write(const Image& picture) {
+void CropVideoWriter::write(const Image& picture) {
   Impl& d = *impl_;
   if (d.finished) d.fail("write after finish");
   if (picture.width != d.width || picture.height != d.height ||
@@ -146,7 +146,7 @@ void VideoEncoder::write(const Image& picture) {
   d.drain(d.frame.get());
 }
 
-void VideoEncoder::finish() {
+void CropVideoWriter::finish() {
   Impl& d = *impl_;
   if (d.finished) return;
   d.finished = true;
