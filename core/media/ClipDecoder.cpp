@@ -70,7 +70,6 @@ struct ClipDecoder::Impl {
   double nominalFrameSec = 1.0 / kFrameRate;
   PacketPtr packet;
   FramePtr frame;
-  bool inputEnded = false;
   bool finished = false;
   bool startedAtBeginning = true;
   int errorCount = 0;
@@ -123,6 +122,7 @@ struct ClipDecoder::Impl {
   int openDecoder(AVMediaType type, CodecPtr& codec, std::string& problem);
   void resetState(double startSec);
   void seek(double timeSec, double backoffSec);
+  void seekFurtherBack() { seek(seekTargetSec, seekBackoffSec > 0 ? 2 * seekBackoffSec : 1.0); }
 
   bool step(const VideoSink& onVideo, const AudioSink& onAudio);
   void decode(AVCodecContext* codec, const AVPacket* input, const VideoSink& onVideo,
@@ -287,7 +287,6 @@ void ClipDecoder::Impl::seek(double timeSec, double backoffSec) {
 }
 
 void ClipDecoder::Impl::resetState(double startSec) {
-  inputEnded = false;
   finished = false;
   nextFrameIndex = static_cast<std::int64_t>(std::floor(startSec * kFrameRate + 1e-9));
   av_frame_unref(heldPicture.get());
@@ -307,8 +306,12 @@ bool ClipDecoder::Impl::step(const VideoSink& onVideo, const AudioSink& onAudio)
   if (rc < 0) {
     // A read error past the header is where a truncated file ends: keep what came before.
     if (rc != AVERROR_EOF) noteError(rc);
-    inputEnded = true;
     if (videoCodec) decode(videoCodec.get(), nullptr, onVideo, onAudio);
+    if (reseekRequested) {
+      // The keyframe that came out of the drained decoder was past the wanted frame.
+      seekFurtherBack();
+      return true;
+    }
     if (audioCodec) {
       decode(audioCodec.get(), nullptr, onVideo, onAudio);
       flushResampler(onAudio);
@@ -327,7 +330,7 @@ bool ClipDecoder::Impl::step(const VideoSink& onVideo, const AudioSink& onAudio)
     decode(audioCodec.get(), packet.get(), onVideo, onAudio);
   }
   av_packet_unref(packet.get());
-  if (reseekRequested) seek(seekTargetSec, seekBackoffSec > 0 ? 2 * seekBackoffSec : 1.0);
+  if (reseekRequested) seekFurtherBack();
   return true;
 }
 
