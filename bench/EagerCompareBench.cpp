@@ -56,6 +56,7 @@ void writeModel(LlamaForCausalLM& model, const LlamaConfig& c, const std::string
                       {"torch_dtype", "float32"}};
   std::ofstream(dir + "/config.json") << j.dump(2);
   SafetensorsWriter writer;
+  writer.setMetadata("format", "pt");  // transformers refuses safetensors without it
   WeightLoader::save(*model, writer, "");
   writer.write(dir + "/model.safetensors");
 }
