@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
+#include "bench/BenchModels.h"
 #include "bench/BenchUtil.h"
 #include "core/io/Safetensors.h"
 #include "core/model/LlamaForCausalLM.h"
@@ -19,21 +20,6 @@
 using namespace sinkscope;
 
 namespace {
-
-LlamaConfig benchConfig() {
-  LlamaConfig config;
-  config.vocabSize = 8192;
-  config.hiddenSize = 320;
-  config.intermediateSize = 864;
-  config.numHiddenLayers = 6;
-  config.numAttentionHeads = 8;
-  config.numKeyValueHeads = 4;
-  config.headDim = 40;
-  config.maxPositionEmbeddings = 1024;
-  config.bosTokenId = 1;
-  config.eosTokenIds = {2};
-  return config;
-}
 
 void writeModel(LlamaForCausalLM& model, const LlamaConfig& c, const std::string& dir) {
   std::filesystem::create_directories(dir);
@@ -71,7 +57,7 @@ int main(int argc, char** argv) {
   const std::string dir = argv[1];
   const int tokens = argc > 2 ? std::atoi(argv[2]) : 300;
   const int rounds = argc > 3 ? std::atoi(argv[3]) : 15;
-  const auto config = benchConfig();
+  const auto config = bench::smallBenchConfig();
   if (!std::filesystem::exists(dir + "/model.safetensors")) {
     torch::manual_seed(0);
     LlamaForCausalLM fresh(config);
