@@ -8,7 +8,6 @@
 #include <filesystem>
 #include <fstream>
 
-#include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
 #include "bench/BenchModels.h"
@@ -23,24 +22,7 @@ namespace {
 
 void writeModel(LlamaForCausalLM& model, const LlamaConfig& c, const std::string& dir) {
   std::filesystem::create_directories(dir);
-  nlohmann::json j = {{"architectures", {"LlamaForCausalLM"}},
-                      {"model_type", "llama"},
-                      {"vocab_size", c.vocabSize},
-                      {"hidden_size", c.hiddenSize},
-                      {"intermediate_size", c.intermediateSize},
-                      {"num_hidden_layers", c.numHiddenLayers},
-                      {"num_attention_heads", c.numAttentionHeads},
-                      {"num_key_value_heads", c.numKeyValueHeads},
-                      {"head_dim", c.headDim},
-                      {"max_position_embeddings", c.maxPositionEmbeddings},
-                      {"rms_norm_eps", c.rmsNormEps},
-                      {"rope_theta", c.ropeTheta},
-                      {"tie_word_embeddings", false},
-                      {"hidden_act", "silu"},
-                      {"bos_token_id", c.bosTokenId},
-                      {"eos_token_id", c.eosTokenIds[0]},
-                      {"torch_dtype", "float32"}};
-  std::ofstream(dir + "/config.json") << j.dump(2);
+  std::ofstream(dir + "/config.json") << c.toJsonText();
   SafetensorsWriter writer;
   writer.setMetadata("format", "pt");  // transformers refuses safetensors without it
   WeightLoader::save(*model, writer, "");
