@@ -7,6 +7,7 @@
 
 #include <torch/torch.h>
 
+#include "bench/BenchModels.h"
 #include "bench/BenchUtil.h"
 #include "core/base/CaptureSpec.h"
 #include "core/model/LlamaForCausalLM.h"
@@ -18,15 +19,7 @@ int main(int argc, char** argv) {
   const int rounds = argc > 2 ? std::atoi(argv[2]) : 15;
   torch::manual_seed(0);
 
-  LlamaConfig config;
-  config.vocabSize = 8192;
-  config.hiddenSize = 320;
-  config.intermediateSize = 864;
-  config.numHiddenLayers = 6;
-  config.numAttentionHeads = 8;
-  config.numKeyValueHeads = 4;
-  config.headDim = 40;
-  config.maxPositionEmbeddings = 1024;
+  const LlamaConfig config = bench::smallBenchConfig();
   LlamaForCausalLM model(config);
   model->eval();
   std::int64_t params = 0;

@@ -8,9 +8,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
+#include "bench/BenchModels.h"
 #include "bench/BenchUtil.h"
 #include "core/io/Safetensors.h"
 #include "core/model/LlamaForCausalLM.h"
@@ -20,42 +20,11 @@ using namespace sinkscope;
 
 namespace {
 
-LlamaConfig benchConfig() {
-  LlamaConfig config;
-  config.vocabSize = 8192;
-  config.hiddenSize = 320;
-  config.intermediateSize = 864;
-  config.numHiddenLayers = 6;
-  config.numAttentionHeads = 8;
-  config.numKeyValueHeads = 4;
-  config.headDim = 40;
-  config.maxPositionEmbeddings = 1024;
-  config.bosTokenId = 1;
-  config.eosTokenIds = {2};
-  return config;
-}
-
 void writeModel(LlamaForCausalLM& model, const LlamaConfig& c, const std::string& dir) {
   std::filesystem::create_directories(dir);
-  nlohmann::json j = {{"architectures", {"LlamaForCausalLM"}},
-                      {"model_type", "llama"},
-                      {"vocab_size", c.vocabSize},
-                      {"hidden_size", c.hiddenSize},
-                      {"intermediate_size", c.intermediateSize},
-                      {"num_hidden_layers", c.numHiddenLayers},
-                      {"num_attention_heads", c.numAttentionHeads},
-                      {"num_key_value_heads", c.numKeyValueHeads},
-                      {"head_dim", c.headDim},
-                      {"max_position_embeddings", c.maxPositionEmbeddings},
-                      {"rms_norm_eps", c.rmsNormEps},
-                      {"rope_theta", c.ropeTheta},
-                      {"tie_word_embeddings", false},
-                      {"hidden_act", "silu"},
-                      {"bos_token_id", c.bosTokenId},
-                      {"eos_token_id", c.eosTokenIds[0]},
-                      {"torch_dtype", "float32"}};
-  std::ofstream(dir + "/config.json") << j.dump(2);
+  std::ofstream(dir + "/config.json") << c.toJsonText();
   SafetensorsWriter writer;
+  writer.setMetadata("format", "pt");  // transformers refuses safetensors without it
   WeightLoader::save(*model, writer, "");
   writer.write(dir + "/model.safetensors");
 }
@@ -70,7 +39,7 @@ int main(int argc, char** argv) {
   const std::string dir = argv[1];
   const int tokens = argc > 2 ? std::atoi(argv[2]) : 300;
   const int rounds = argc > 3 ? std::atoi(argv[3]) : 15;
-  const auto config = benchConfig();
+  const auto config = bench::smallBenchConfig();
   if (!std::filesystem::exists(dir + "/model.safetensors")) {
     torch::manual_seed(0);
     LlamaForCausalLM fresh(config);

@@ -11,12 +11,14 @@ packages=(
   # OpenBLAS matters: without it LibTorch falls back to reference BLAS (~30x slower).
   libtorch-dev libopenblas0-pthread
   nlohmann-json3-dev
-  qt6-base-dev qt6-multimedia-dev libqt6svg6-dev libqcustomplot-dev libgl-dev
+  qt6-base-dev qt6-multimedia-dev qt6-svg-dev libqcustomplot-dev libgl-dev
   libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libswscale-dev ffmpeg
   libopencv-dev libdlib-dev libdlib-data
   libwebrtc-audio-processing-dev libspeexdsp-dev
   pulseaudio pulseaudio-utils xvfb xauth imagemagick sox
   espeak-ng flite wordnet-base fortunes-min fortunes pocketsphinx-testdata
+  # The synthetic corpus (core/corpus): espeak-ng's library, festival with two voices.
+  libespeak-ng-dev festival festvox-kdlpc16k festvox-us-slt-hts
 )
 
 missing=()

@@ -1,15 +1,9 @@
 #include "core/media/ClipDecoder.h"
 
 extern "C" {
-#include <libavcodec/avcodec.h>
-#include <libavformat/avformat.h>
 #include <libavutil/channel_layout.h>
 #include <libavutil/display.h>
-#include <libavutil/error.h>
-#include <libavutil/log.h>
 #include <libavutil/pixdesc.h>
-#include <libswresample/swresample.h>
-#include <libswscale/swscale.h>
 }
 
 #include <opencv2/core.hpp>
@@ -17,40 +11,16 @@ extern "C" {
 
 #include <cmath>
 #include <limits>
-#include <mutex>
 
 #include "core/base/Error.h"
+#include "core/media/FfmpegHandles.h"
 #include "core/media/OpenCvImage.h"
 
 namespace sinkscope {
 
 namespace {
 
-struct FormatCloser {
-  void operator()(AVFormatContext* context) const { avformat_close_input(&context); }
-};
-struct CodecFreer {
-  void operator()(AVCodecContext* context) const { avcodec_free_context(&context); }
-};
-struct PacketFreer {
-  void operator()(AVPacket* packet) const { av_packet_free(&packet); }
-};
-struct FrameFreer {
-  void operator()(AVFrame* frame) const { av_frame_free(&frame); }
-};
-struct ResamplerFreer {
-  void operator()(SwrContext* context) const { swr_free(&context); }
-};
-struct ScalerFreer {
-  void operator()(SwsContext* context) const { sws_freeContext(context); }
-};
-
-using FormatPtr = std::unique_ptr<AVFormatContext, FormatCloser>;
-using CodecPtr = std::unique_ptr<AVCodecContext, CodecFreer>;
-using PacketPtr = std::unique_ptr<AVPacket, PacketFreer>;
-using FramePtr = std::unique_ptr<AVFrame, FrameFreer>;
-using ResamplerPtr = std::unique_ptr<SwrContext, ResamplerFreer>;
-using ScalerPtr = std::unique_ptr<SwsContext, ScalerFreer>;
+using namespace ffmpeg;
 
 // AVChannelLayout owns memory for custom layouts; this keeps it released.
 struct ChannelLayout {
@@ -64,22 +34,6 @@ struct ChannelLayout {
     av_channel_layout_copy(&layout, &other);
   }
 };
-
-std::string avError(int code) {
-  char text[AV_ERROR_MAX_STRING_SIZE] = {};
-  av_strerror(code, text, sizeof text);
-  return text;
-}
-
-// FFmpeg reports concealed damage on stderr line by line; here damage either is
-// tolerated or becomes a MediaError, and the CLI promises one line on failure.
-// An application that chose its own FFmpeg log level keeps it.
-void quietFfmpegLogOnce() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    if (av_log_get_level() == AV_LOG_INFO) av_log_set_level(AV_LOG_FATAL);
-  });
-}
 
 // The clockwise rotation a player applies, from the stream's display matrix,
 // snapped to quarter turns as FFmpeg's own tools do.
@@ -107,7 +61,7 @@ struct ClipDecoder::Impl {
   DecodeOptions options;
   ClipInfo info;
 
-  FormatPtr format;
+  InputPtr format;
   int videoIndex = -1;
   int audioIndex = -1;
   CodecPtr videoCodec;
@@ -116,7 +70,6 @@ struct ClipDecoder::Impl {
   double nominalFrameSec = 1.0 / kFrameRate;
   PacketPtr packet;
   FramePtr frame;
-  bool inputEnded = false;
   bool finished = false;
   bool startedAtBeginning = true;
   int errorCount = 0;
@@ -162,13 +115,14 @@ struct ClipDecoder::Impl {
 
   void noteError(int code) {
     ++errorCount;
-    lastError = avError(code);
+    lastError = errorText(code);
   }
 
   void open();
   int openDecoder(AVMediaType type, CodecPtr& codec, std::string& problem);
   void resetState(double startSec);
   void seek(double timeSec, double backoffSec);
+  void seekFurtherBack() { seek(seekTargetSec, seekBackoffSec > 0 ? 2 * seekBackoffSec : 1.0); }
 
   bool step(const VideoSink& onVideo, const AudioSink& onAudio);
   void decode(AVCodecContext* codec, const AVPacket* input, const VideoSink& onVideo,
@@ -184,7 +138,7 @@ struct ClipDecoder::Impl {
 };
 
 void ClipDecoder::Impl::open() {
-  quietFfmpegLogOnce();
+  quietLogOnce();
   videoCodec.reset();
   audioCodec.reset();
   format.reset();
@@ -193,10 +147,10 @@ void ClipDecoder::Impl::open() {
 
   AVFormatContext* rawFormat = nullptr;
   int rc = avformat_open_input(&rawFormat, path.c_str(), nullptr, nullptr);
-  if (rc < 0) throw MediaError("cannot open '" + path + "': " + avError(rc));
+  if (rc < 0) throw MediaError("cannot open '" + path + "': " + errorText(rc));
   format.reset(rawFormat);
   rc = avformat_find_stream_info(format.get(), nullptr);
-  if (rc < 0) fail("cannot read stream parameters: " + avError(rc));
+  if (rc < 0) fail("cannot read stream parameters: " + errorText(rc));
 
   info = ClipInfo{};
   info.path = path;
@@ -298,7 +252,7 @@ int ClipDecoder::Impl::openDecoder(AVMediaType type, CodecPtr& codec, std::strin
     rc = avcodec_open2(context.get(), decoder, nullptr);
   }
   if (rc < 0) {
-    problem = "cannot open the " + codecName + " decoder: " + avError(rc);
+    problem = "cannot open the " + codecName + " decoder: " + errorText(rc);
     return -1;
   }
   codec = std::move(context);
@@ -333,7 +287,6 @@ void ClipDecoder::Impl::seek(double timeSec, double backoffSec) {
 }
 
 void ClipDecoder::Impl::resetState(double startSec) {
-  inputEnded = false;
   finished = false;
   nextFrameIndex = static_cast<std::int64_t>(std::floor(startSec * kFrameRate + 1e-9));
   av_frame_unref(heldPicture.get());
@@ -353,8 +306,12 @@ bool ClipDecoder::Impl::step(const VideoSink& onVideo, const AudioSink& onAudio)
   if (rc < 0) {
     // A read error past the header is where a truncated file ends: keep what came before.
     if (rc != AVERROR_EOF) noteError(rc);
-    inputEnded = true;
     if (videoCodec) decode(videoCodec.get(), nullptr, onVideo, onAudio);
+    if (reseekRequested) {
+      // The keyframe that came out of the drained decoder was past the wanted frame.
+      seekFurtherBack();
+      return true;
+    }
     if (audioCodec) {
       decode(audioCodec.get(), nullptr, onVideo, onAudio);
       flushResampler(onAudio);
@@ -373,7 +330,7 @@ bool ClipDecoder::Impl::step(const VideoSink& onVideo, const AudioSink& onAudio)
     decode(audioCodec.get(), packet.get(), onVideo, onAudio);
   }
   av_packet_unref(packet.get());
-  if (reseekRequested) seek(seekTargetSec, seekBackoffSec > 0 ? 2 * seekBackoffSec : 1.0);
+  if (reseekRequested) seekFurtherBack();
   return true;
 }
 

@@ -209,8 +209,6 @@ FaceLandmarker::~FaceLandmarker() = default;
 
 const FaceLandmarkerOptions& FaceLandmarker::options() const { return impl_->options; }
 
-const Landmarks68& FaceLandmarker::initialShape() const { return impl_->initialShape; }
-
 std::vector<FaceLandmarks> FaceLandmarker::detectAll(const Image& image) {
   checkImage(image);
   std::vector<FaceLandmarks> faces;

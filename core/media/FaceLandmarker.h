@@ -49,10 +49,6 @@ class FaceLandmarker {
   std::optional<FaceLandmarks> track(const Image& frame);
   void resetTracking();
 
-  // Where the landmark model starts from inside a face box: dlib's initial shape,
-  // in the box's unit square.
-  const Landmarks68& initialShape() const;
-
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

@@ -93,10 +93,12 @@ void TapRecorder::recordAttention(int layer, const torch::Tensor& probs, bool ca
     }
     torch::Tensor received;
     if (causal) {
-      // Key k is seen by the T - k queries q >= k; tril keeps exactly those entries.
+      // Key k is seen by the T - k queries q >= k. The causal mask already made every
+      // entry above the diagonal exactly zero, so a plain sum over queries is the sum
+      // over those T - k (without copying the pattern through tril).
       const torch::Tensor seenBy =
           torch::arange(numKeys, 0, -1, torch::TensorOptions().dtype(torch::kFloat32).device(heads.device()));
-      received = heads.tril().sum(1) / seenBy;
+      received = heads.sum(1) / seenBy;
     } else {
       received = heads.mean(1);
     }

@@ -125,7 +125,7 @@ class CliTest : public QObject {
     QVERIFY2(result.exitCode == 0, qPrintable(result.err));
     const auto json = nlohmann::json::parse(result.out.toStdString());
     QCOMPARE(json.at("kind").get<std::string>(), std::string("text"));
-    QCOMPARE(json.at("llm").at("layers").get<int>(), 3);
+    QCOMPARE(json.at("llm").at("layers").get<int>(), 2);
     QVERIFY(json.at("llm").at("tied_embeddings").get<bool>());
   }
 
