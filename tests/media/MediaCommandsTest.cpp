@@ -53,6 +53,8 @@ class MediaCommandsTest : public QObject {
     QCOMPARE(waveform.dtype, sinkscope::DType::F32);
     QCOMPARE(waveform.shape, (std::vector<std::int64_t>{static_cast<std::int64_t>(audio.waveform.size())}));
     QVERIFY(std::memcmp(waveform.data, audio.waveform.data(), waveform.byteSize) == 0);
+    QCOMPARE(file->tensor("log_mel").shape,
+             (std::vector<std::int64_t>{80, static_cast<std::int64_t>(audio.waveform.size() / 160)}));
 
     std::vector<sinkscope::MouthFrame> frames;
     sinkscope::MouthExtractor().run(clip, [&](sinkscope::MouthFrame&& f) { frames.push_back(std::move(f)); });
@@ -83,6 +85,7 @@ class MediaCommandsTest : public QObject {
     QVERIFY2(run.exitCode == 0, qPrintable(run.err));
     const auto file = sinkscope::SafetensorsFile::open(dump.toStdString());
     QCOMPARE(file->tensor("waveform").shape, (std::vector<std::int64_t>{176000}));
+    QCOMPARE(file->tensor("log_mel").shape, (std::vector<std::int64_t>{80, 1100}));
     QVERIFY(!file->contains("landmarks"));
     QVERIFY(!file->contains("mouth_rois"));
   }
