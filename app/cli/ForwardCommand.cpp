@@ -15,6 +15,10 @@ namespace sinkscope::cli {
 
 namespace {
 
+constexpr const char* kContractTaps =
+    "logits,hook_embed,blocks.*.attn.hook_pattern,blocks.*.hook_resid_post,blocks.*.hook_mlp_out,"
+    "blocks.*.hook_attn_out";
+
 // The positions travel with the tensors so a dump is self-describing.
 std::string tokensJson(const Trace& trace) {
   nlohmann::json tokens = nlohmann::json::array();
@@ -51,8 +55,8 @@ int runForward(const CliArgs& args) {
     ids = model->encodeText(args.get("text"), modality == Modality::Text);
   }
 
-  const CaptureSpec spec = args.has("capture") ? CaptureSpec::fromList(args.get("capture"))
-                                               : CaptureSpec::everything();
+  // Without --capture the dump holds exactly DESIGN §6's keys.
+  const CaptureSpec spec = CaptureSpec::fromList(args.get("capture", kContractTaps));
   const TracePtr trace = model->forward(media, modality, ids, spec);
 
   SafetensorsWriter writer;

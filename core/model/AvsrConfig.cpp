@@ -17,13 +17,14 @@ namespace {
 // A part's path is relative to the model directory, so that several bundled models
 // can point at one shared encoder or LLM ("../parts/whisper-small").
 std::string resolvePart(const ConfigReader& reader, const nlohmann::json& json, const std::string& key,
-                        const fs::path& directory, bool required) {
+                        const fs::path& directory, bool required, std::string& part) {
   if (!json.contains(key) || json.at(key).is_null()) {
     reader.check(!required, key, "is required");
     return {};
   }
   reader.check(json.at(key).is_string(), key, "must be a path relative to the model directory");
-  const fs::path path = fs::weakly_canonical(directory / json.at(key).get<std::string>());
+  part = json.at(key).get<std::string>();
+  const fs::path path = fs::weakly_canonical(directory / part);
   reader.check(fs::is_directory(path), key, "names '" + path.string() + "', which is not a directory");
   return path.string();
 }
@@ -57,9 +58,10 @@ AvsrConfig AvsrConfig::fromDirectory(const std::string& directoryIn) {
   AvsrConfig config;
   config.directory = directory.string();
   config.name = reader.stringOr("name", directory.filename().string());
-  config.llmPath = resolvePart(reader, json, "llm", directory, true);
-  config.audioEncoderPath = resolvePart(reader, json, "audio_encoder", directory, false);
-  config.videoEncoderPath = resolvePart(reader, json, "video_encoder", directory, false);
+  config.description = reader.stringOr("description", "");
+  config.llmPath = resolvePart(reader, json, "llm", directory, true, config.llmPart);
+  config.audioEncoderPath = resolvePart(reader, json, "audio_encoder", directory, false, config.audioEncoderPart);
+  config.videoEncoderPath = resolvePart(reader, json, "video_encoder", directory, false, config.videoEncoderPart);
   config.weightsPath = (directory / reader.stringOr("weights", "model.safetensors")).string();
   reader.check(fs::is_regular_file(config.weightsPath), "weights",
                "names '" + config.weightsPath + "', which does not exist");
@@ -110,6 +112,25 @@ AvsrConfig AvsrConfig::fromDirectory(const std::string& directoryIn) {
   reader.check(config.supports(config.defaultModality), "default_modality",
                "names a modality the model's encoders cannot serve");
   return config;
+}
+
+std::string AvsrConfig::toJsonText() const {
+  nlohmann::json j = {{"model_type", kModelType}, {"format_version", 1}, {"name", name}, {"llm", llmPart}};
+  if (!description.empty()) j["description"] = description;
+  j["audio_encoder"] = audioEncoderPart.empty() ? nlohmann::json() : nlohmann::json(audioEncoderPart);
+  j["video_encoder"] = videoEncoderPart.empty() ? nlohmann::json() : nlohmann::json(videoEncoderPart);
+  j["weights"] = fs::path(weightsPath.empty() ? "model.safetensors" : weightsPath).filename().string();
+  j["audio_compression"] = {{"mode", Compression::modeName(audioCompressionMode)}, {"rate", audioCompressionRate}};
+  j["video_compression"] = {{"mode", Compression::modeName(videoCompressionMode)}, {"rate", videoCompressionRate}};
+  j["lora"] = lora.enabled() ? nlohmann::json{{"reduction", lora.reduction}, {"alpha", lora.alpha}} : nlohmann::json();
+  j["default_modality"] = modalityName(defaultModality);
+  nlohmann::json promptJson;
+  for (const auto& [m, text] : prompts) promptJson[modalityName(m)] = text;
+  j["prompts"] = promptJson;
+  j["added_tokens"] = {{"audio_start", audioStartToken}, {"audio_end", audioEndToken},
+                       {"video_start", videoStartToken}, {"video_end", videoEndToken}, {"pad", padToken}};
+  j["generation"] = {{"num_beams", numBeams}, {"max_new_tokens", maxNewTokens}};
+  return j.dump(2);
 }
 
 bool AvsrConfig::supports(Modality modality) const {

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/base/Modality.h"
+
 #include "core/model/Compression.h"
 #include "core/model/LlamaConfig.h"
 
@@ -20,10 +21,14 @@ struct AvsrConfig {
 
   std::string directory;     // absolute path of the model directory
   std::string name;          // display name (default: the directory's name)
-  std::string llmPath;       // resolved paths of the parts; empty when absent
+  std::string llmPart = "llm";  // the parts as config.json names them, relative to
+  std::string audioEncoderPart;  // the directory; empty when absent
+  std::string videoEncoderPart;
+  std::string llmPath;          // the same, resolved; filled by fromDirectory
   std::string audioEncoderPath;
   std::string videoEncoderPath;
-  std::string weightsPath;   // projectors + LoRA ("model.safetensors")
+  std::string weightsPath;      // projectors + LoRA ("model.safetensors")
+  std::string description;      // free text shown by `info`
   Compression::Mode audioCompressionMode = Compression::Mode::Stack;
   int audioCompressionRate = 4;
   Compression::Mode videoCompressionMode = Compression::Mode::Stack;
@@ -47,6 +52,8 @@ struct AvsrConfig {
   static AvsrConfig fromDirectory(const std::string& directory);
   // True when <directory>/config.json says model_type "sinkscope-avsr".
   static bool isComposite(const std::string& directory);
+  // The config.json text that fromDirectory reads back (parts as relative paths).
+  std::string toJsonText() const;
   bool supports(Modality modality) const;
 };
 

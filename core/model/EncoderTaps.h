@@ -18,7 +18,8 @@ namespace sinkscope {
 //
 // Taps describe one utterance: the batch axis is dropped, so a tap is [T, D] or
 // [H, T, T] as in the decoder's convention, and recording from a batch of more than
-// one item throws ShapeError.
+// one item throws ShapeError. The spec and the map are held by reference and must
+// outlive the recorder.
 class EncoderTaps {
  public:
   EncoderTaps(const CaptureSpec& spec, std::string prefix,

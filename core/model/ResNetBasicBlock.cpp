@@ -35,7 +35,7 @@ ResNetBasicBlock::ResNetBasicBlock(const ResNetBasicBlockOptions& options) : opt
   }
 }
 
-torch::Tensor ResNetBasicBlock::activate(const torch::nn::PReLU& prelu, const torch::Tensor& x) const {
+torch::Tensor ResNetBasicBlock::activate(torch::nn::PReLU& prelu, const torch::Tensor& x) {
   return prelu.is_empty() ? torch::relu(x) : prelu->forward(x);
 }
 

@@ -24,7 +24,7 @@ class ResNetBasicBlock : public torch::nn::Module {
   torch::Tensor forward(const torch::Tensor& x);
 
  private:
-  torch::Tensor activate(const torch::nn::PReLU& prelu, const torch::Tensor& x) const;
+  static torch::Tensor activate(torch::nn::PReLU& prelu, const torch::Tensor& x);
 
   ResNetBasicBlockOptions options_;
   torch::nn::Conv2d conv1_{nullptr};

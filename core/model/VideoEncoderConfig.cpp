@@ -22,11 +22,30 @@ VideoEncoderConfig VideoEncoderConfig::fromJson(const nlohmann::json& json, cons
   config.frontendChannels = reader.intOr("resnet_frontend_channels", config.frontendChannels);
   config.trunkWidths = reader.intListOr("resnet_widths", config.trunkWidths);
   config.trunkBlocks = reader.intListOr("resnet_blocks", config.trunkBlocks);
+  reader.check(reader.intOr("sub_encoder_layers", 0) == 0, "sub_encoder_layers",
+               "must be 0: per-modality transformer layers before fusion are not supported");
   const std::string activation = reader.stringOr("activation_fn", "gelu");
   reader.check(activation == "gelu", "activation_fn",
                "must be \"gelu\" (AV-HuBERT's), found \"" + activation + "\"");
   config.validate(source);
   return config;
+}
+
+nlohmann::json VideoEncoderConfig::toJson() const {
+  return {{"model_type", "avhubert-video"},
+          {"encoder_layers", numLayers},
+          {"encoder_embed_dim", embedDim},
+          {"encoder_ffn_embed_dim", ffnDim},
+          {"encoder_attention_heads", numHeads},
+          {"layer_norm_first", layerNormFirst},
+          {"conv_pos", convPosKernel},
+          {"conv_pos_groups", convPosGroups},
+          {"resnet_relu_type", reluType},
+          {"modality_fuse", modalityFuse},
+          {"resnet_frontend_channels", frontendChannels},
+          {"resnet_widths", trunkWidths},
+          {"resnet_blocks", trunkBlocks},
+          {"activation_fn", "gelu"}};
 }
 
 VideoEncoderConfig VideoEncoderConfig::fromFile(const std::string& path) {

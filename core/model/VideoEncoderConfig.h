@@ -29,6 +29,8 @@ struct VideoEncoderConfig {
 
   static VideoEncoderConfig fromJson(const nlohmann::json& json, const std::string& source);
   static VideoEncoderConfig fromFile(const std::string& path);
+  // The config.json keys fromJson reads.
+  nlohmann::json toJson() const;
   // Throws ConfigError naming the key of the first inconsistent value.
   void validate(const std::string& source = "video encoder config") const;
 

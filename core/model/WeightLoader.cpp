@@ -126,10 +126,14 @@ void WeightLoader::load(torch::nn::Module& module, const SafetensorsSet& weights
 }
 
 void WeightLoader::save(const torch::nn::Module& module, SafetensorsWriter& writer,
-                        const std::string& prefix, torch::ScalarType dtype) {
+                        const std::string& prefix, torch::ScalarType dtype,
+                        const std::vector<std::string>& include,
+                        const std::vector<std::string>& exclude) {
   torch::NoGradGuard noGrad;
   auto add = [&](const std::string& name, const torch::Tensor& tensor) {
     if (!tensor.defined()) return;
+    if (!include.empty() && !matchesAny(include, prefix + name, name)) return;
+    if (matchesAny(exclude, prefix + name, name)) return;
     auto host = tensor.detach().to(torch::kCPU);
     if (host.is_floating_point()) host = host.to(dtype);
     host = host.contiguous();

@@ -31,8 +31,12 @@ class WeightLoader {
 
   // Adds every parameter and buffer of `module` to `writer` as prefix + name, in
   // `dtype` (floating tensors; others keep their type).
+  // With `include` given, only names matching one of its globs are written; names
+  // matching `exclude` never are (a frozen base without its LoRA branches).
   static void save(const torch::nn::Module& module, SafetensorsWriter& writer,
-                   const std::string& prefix, torch::ScalarType dtype = torch::kFloat32);
+                   const std::string& prefix, torch::ScalarType dtype = torch::kFloat32,
+                   const std::vector<std::string>& include = {},
+                   const std::vector<std::string>& exclude = {});
 };
 
 }  // namespace sinkscope

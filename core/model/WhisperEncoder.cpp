@@ -24,11 +24,11 @@ WhisperEncoder::WhisperEncoder(const WhisperEncoderConfig& config) : config_(con
   }
   embedPositions_->weight.set_requires_grad(false);
 
-  layers_ = register_module("layers", torch::nn::ModuleList());
+  auto layers = register_module("layers", torch::nn::ModuleList());
   for (int l = 0; l < config.numLayers; ++l) {
     auto layer = std::make_shared<EncoderLayer>(EncoderLayerOptions{
         d, config.numHeads, config.ffnDim, /*keyBias=*/false, /*normFirst=*/true, config.layerNormEps});
-    layers_->push_back(layer);
+    layers->push_back(layer);
     layerList_.push_back(layer);
   }
   layerNorm_ = register_module(

@@ -57,7 +57,6 @@ class WhisperEncoder : public torch::nn::Module {
   torch::nn::Conv1d conv1_{nullptr};
   torch::nn::Conv1d conv2_{nullptr};
   torch::nn::Embedding embedPositions_{nullptr};
-  torch::nn::ModuleList layers_{nullptr};
   std::vector<std::shared_ptr<EncoderLayer>> layerList_;
   torch::nn::LayerNorm layerNorm_{nullptr};
 };

@@ -23,6 +23,18 @@ WhisperEncoderConfig WhisperEncoderConfig::fromJson(const nlohmann::json& json, 
   return config;
 }
 
+nlohmann::json WhisperEncoderConfig::toJson() const {
+  return {{"model_type", "whisper"},
+          {"architectures", {"WhisperForConditionalGeneration"}},
+          {"d_model", dModel},
+          {"encoder_layers", numLayers},
+          {"encoder_attention_heads", numHeads},
+          {"encoder_ffn_dim", ffnDim},
+          {"num_mel_bins", numMelBins},
+          {"max_source_positions", maxSourcePositions},
+          {"activation_function", "gelu"}};
+}
+
 WhisperEncoderConfig WhisperEncoderConfig::fromFile(const std::string& path) {
   return fromJson(ConfigReader::readFile(path), path);
 }

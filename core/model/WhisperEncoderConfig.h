@@ -20,6 +20,8 @@ struct WhisperEncoderConfig {
   // Every key above is required; activation_function, when present, must be "gelu".
   static WhisperEncoderConfig fromJson(const nlohmann::json& json, const std::string& source);
   static WhisperEncoderConfig fromFile(const std::string& path);
+  // The encoder's keys of an HF Whisper config.json (fromJson reads them back).
+  nlohmann::json toJson() const;
   // Throws ConfigError naming the key of the first inconsistent value.
   void validate(const std::string& source = "whisper encoder config") const;
 };
