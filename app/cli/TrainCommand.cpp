@@ -15,7 +15,7 @@ namespace {
 
 std::atomic<bool> stopRequested{false};
 
-extern "C" void onSignal(int) { stopRequested.store(true); }
+void onSignal(int) { stopRequested.store(true); }
 
 int runTrain(const CliArgs& args) {
   TrainJobOptions options;

@@ -16,7 +16,7 @@ namespace {
 
 std::atomic<bool> stopRequested{false};
 
-extern "C" void onSignal(int) { stopRequested.store(true); }
+void onSignal(int) { stopRequested.store(true); }
 
 void printUsage() {
   std::cerr << "usage: sinkscope-train --config FILE [--set KEY=VALUE]... [--resume] [--prepare-only]"

@@ -28,7 +28,12 @@ CsvLog::CsvLog(std::string path, std::vector<std::string> columns, std::int64_t 
     if (line != header) throw Error(path_ + ": existing header differs from this run's columns; cannot continue it");
     while (std::getline(in, line)) {
       if (line.empty()) continue;
-      const long long step = std::stoll(line.substr(0, line.find(',')));
+      long long step = 0;
+      try {
+        step = std::stoll(line.substr(0, line.find(',')));
+      } catch (const std::exception&) {
+        throw Error(path_ + ": row '" + line.substr(0, 40) + "' does not start with a step number");
+      }
       if (step <= keepThroughStep) kept.push_back(line);
     }
   }

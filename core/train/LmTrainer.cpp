@@ -14,6 +14,7 @@
 #include "core/base/Error.h"
 #include "core/io/Safetensors.h"
 #include "core/model/LlamaForCausalLM.h"
+#include "core/model/ModelDirectoryWriter.h"
 #include "core/model/Runtime.h"
 #include "core/model/WeightLoader.h"
 #include "core/text/BpeTrainer.h"
@@ -22,7 +23,6 @@
 #include "core/train/CosineSchedule.h"
 #include "core/train/CsvLog.h"
 #include "core/train/DecorrelationLoss.h"
-#include "core/train/ModelExporter.h"
 #include "core/train/ProgressMeter.h"
 #include "core/train/SinkProbe.h"
 #include "core/train/TextCorpus.h"
@@ -149,7 +149,7 @@ PreparedData prepareData(const TrainConfig& config, bool verbose) {
   const fs::path outDir(config.outDir);
   fs::create_directories(outDir);
   TextCorpus::Sources sources{config.data.wordnetDir, config.data.fortunesDir, config.data.textFiles};
-  TextCorpus corpus = TextCorpus::build(sources, config.data.heldoutFraction);
+  TextCorpus corpus = TextCorpus::build(sources, config.data.heldoutBuckets);
   const fs::path corpusPath = outDir / "corpus.txt";
   if (!fs::exists(corpusPath)) corpus.write(corpusPath.string());
   if (verbose) {
@@ -562,7 +562,7 @@ LmRunResult LmTrainer::run(const LmRunOptions& options) {
       s.model->loadWeights(SafetensorsSet::openFile(averagePath), "", runtime);
       fs::remove(averagePath);
     }
-    ModelExporter::exportDirectory(s.model, s.tokenizer, exportDir.string(), c.exportDtype);
+    ModelDirectoryWriter::writeLlm(exportDir.string(), *s.model, s.tokenizer, Runtime::parseDtype(c.exportDtype));
     writeJsonFile((exportDir / "training.json").string(),
                   {{"stage", c.stage},
                    {"steps", s.step},

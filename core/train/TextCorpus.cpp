@@ -34,6 +34,10 @@ std::vector<std::string> readLines(const std::string& path) {
   return lines;
 }
 
+bool isWordChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '\'';
+}
+
 std::uint64_t fnv1a(std::string_view text) {
   std::uint64_t hash = 0xcbf29ce484222325ULL;
   for (unsigned char c : text) {
@@ -61,10 +65,10 @@ void splitGloss(const std::string& gloss, std::vector<std::string>& out) {
   bool quoted = false;
   auto flush = [&] {
     std::string text = TextCorpus::normalize(part);
+    // A quoted example; an attribution after the closing quote is dropped.
     if (text.size() >= 2 && text.front() == '"') {
       const auto close = text.find('"', 1);
-      text = close == std::string::npos ? text.substr(1) : text.substr(1, close - 1) + text.substr(close + 1);
-      text = TextCorpus::normalize(text);
+      text = TextCorpus::normalize(close == std::string::npos ? text.substr(1) : text.substr(1, close - 1));
     }
     if (!text.empty()) out.push_back(text);
     part.clear();
@@ -98,6 +102,47 @@ std::string TextCorpus::normalize(std::string_view text) {
     out.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));
   }
   return out;
+}
+
+std::string TextCorpus::transcriptKey(std::string_view sentence) {
+  std::string key;
+  std::string word;
+  auto flush = [&] {
+    std::size_t begin = 0;
+    std::size_t end = word.size();
+    while (begin < end && (word[begin] == '\'' || !isWordChar(word[begin]))) ++begin;
+    while (end > begin && (word[end - 1] == '\'' || !isWordChar(word[end - 1]))) --end;
+    std::string core;
+    for (std::size_t i = begin; i < end; ++i) {
+      if (isWordChar(word[i])) core.push_back(word[i]);
+    }
+    if (!core.empty()) key += (key.empty() ? "" : " ") + core;
+    word.clear();
+  };
+  for (char c : sentence) {
+    const char lower = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+    if (lower == ' ' || lower == '\t' || lower == '\n' || lower == '-') {
+      flush();
+    } else {
+      word.push_back(lower);
+    }
+  }
+  flush();
+  return key;
+}
+
+int TextCorpus::bucket(std::string_view line) {
+  int lowest = 100;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= line.size(); ++i) {
+    const bool end = i == line.size() ||
+                     ((line[i] == '.' || line[i] == '!' || line[i] == '?') && (i + 1 == line.size() || line[i + 1] == ' '));
+    if (!end) continue;
+    const std::string key = transcriptKey(line.substr(start, i - start));
+    if (!key.empty()) lowest = std::min(lowest, static_cast<int>(fnv1a(key) % 100));
+    start = i + 1;
+  }
+  return lowest;
 }
 
 std::vector<std::string> TextCorpus::wordnetSentences(const std::string& dictDir) {
@@ -163,7 +208,7 @@ std::vector<std::string> TextCorpus::textFileLines(const std::string& path) {
   return lines;
 }
 
-TextCorpus TextCorpus::build(const Sources& sources, double heldoutFraction) {
+TextCorpus TextCorpus::build(const Sources& sources, int heldoutBuckets) {
   std::vector<std::string> lines;
   auto append = [&](std::vector<std::string> more) {
     lines.insert(lines.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
@@ -171,17 +216,16 @@ TextCorpus TextCorpus::build(const Sources& sources, double heldoutFraction) {
   if (!sources.wordnetDir.empty()) append(wordnetSentences(sources.wordnetDir));
   if (!sources.fortunesDir.empty()) append(fortuneSentences(sources.fortunesDir));
   for (const std::string& file : sources.textFiles) append(textFileLines(file));
-  return fromLines(lines, heldoutFraction);
+  return fromLines(lines, heldoutBuckets);
 }
 
-TextCorpus TextCorpus::fromLines(const std::vector<std::string>& lines, double heldoutFraction) {
+TextCorpus TextCorpus::fromLines(const std::vector<std::string>& lines, int heldoutBuckets) {
   TextCorpus corpus;
   std::unordered_set<std::string> seen;
-  const auto heldoutBelow = static_cast<std::uint64_t>(heldoutFraction * 1e6);
   for (const std::string& raw : lines) {
     std::string line = normalize(raw);
     if (line.empty() || !seen.insert(line).second) continue;
-    if (fnv1a(line) % 1000000 < heldoutBelow) {
+    if (bucket(line) < heldoutBuckets) {
       corpus.heldout_.push_back(std::move(line));
     } else {
       corpus.train_.push_back(std::move(line));
@@ -189,7 +233,7 @@ TextCorpus TextCorpus::fromLines(const std::vector<std::string>& lines, double h
   }
   if (corpus.train_.empty() || corpus.heldout_.empty()) {
     throw Error("corpus of " + std::to_string(seen.size()) +
-                " distinct lines leaves no training or no held-out line; add text or change data.heldout_fraction");
+                " distinct lines leaves no training or no held-out line; add text or change data.heldout_buckets");
   }
   return corpus;
 }

@@ -44,7 +44,10 @@ class SectionReader {
   }
   void read(const char* key, std::uint64_t& value) {
     if (const json* v = find(key)) {
-      if (!v->is_number_unsigned()) fail(source_, name(key), std::string("must be an integer >= 0, found ") + v->dump());
+      const bool ok = v->is_number_unsigned() || (v->is_number_integer() && v->get<std::int64_t>() >= 0);
+      if (!ok) {
+        fail(source_, name(key), std::string("must be an integer >= 0, found ") + v->dump());
+      }
       value = v->get<std::uint64_t>();
     }
   }
@@ -145,7 +148,7 @@ TrainConfig TrainConfig::fromJson(const nlohmann::json& document, const std::str
   data.read("wordnet_dir", c.data.wordnetDir);
   data.read("fortunes_dir", c.data.fortunesDir);
   data.read("text_files", c.data.textFiles);
-  data.read("heldout_fraction", c.data.heldoutFraction);
+  data.read("heldout_buckets", c.data.heldoutBuckets);
   data.read("tokenizer", c.data.tokenizer);
   data.finish();
 
@@ -214,8 +217,8 @@ void TrainConfig::validate(const std::string& src) const {
 
   require(!data.wordnetDir.empty() || !data.fortunesDir.empty() || !data.textFiles.empty(), src, "data",
           "needs at least one of wordnet_dir, fortunes_dir, text_files");
-  require(data.heldoutFraction > 0 && data.heldoutFraction <= 0.5, src, "data.heldout_fraction",
-          "must be in (0, 0.5]" + found(data.heldoutFraction));
+  require(data.heldoutBuckets >= 1 && data.heldoutBuckets <= 50, src, "data.heldout_buckets",
+          "must be in [1, 50]" + found(data.heldoutBuckets));
 
   require(tokenizer.vocabSize >= 512 && tokenizer.vocabSize <= 1 << 20, src, "tokenizer.vocab_size",
           "must be in [512, 1048576]" + found(static_cast<double>(tokenizer.vocabSize)));
@@ -291,7 +294,7 @@ nlohmann::json TrainConfig::toJson() const {
            {{"wordnet_dir", data.wordnetDir},
             {"fortunes_dir", data.fortunesDir},
             {"text_files", data.textFiles},
-            {"heldout_fraction", data.heldoutFraction},
+            {"heldout_buckets", data.heldoutBuckets},
             {"tokenizer", data.tokenizer}}},
           {"tokenizer", {{"vocab_size", tokenizer.vocabSize}, {"min_frequency", tokenizer.minFrequency}}},
           {"model",

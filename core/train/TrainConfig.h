@@ -17,7 +17,7 @@ struct TrainConfig {
     std::string wordnetDir;               // WordNet 3.0 dict folder (data.noun, ...)
     std::string fortunesDir;              // fortune(6) cookie files
     std::vector<std::string> textFiles;   // one sentence per line
-    double heldoutFraction = 0.01;        // share of distinct lines held out (by hash)
+    int heldoutBuckets = 4;               // of 100 transcript-hash buckets (TextCorpus): 0-3 = AVSR test + valid
     std::string tokenizer;                // an existing tokenizer.json; empty: train one
   };
   struct TokenizerOptions {

@@ -25,8 +25,8 @@ using Ids = std::vector<std::int64_t>;
 
 namespace {
 
-// Lower-case transcript-like lines: letters, apostrophes and single spaces only,
-// so the Llama 3 pre-tokenizer's words are simply " word" (the first without space).
+// Lower-case transcript-like lines: letters, contractions and single spaces only,
+// whose pre-tokenized words wordsOf() can spell out independently.
 const std::vector<std::string> kLines = {
     "the cat sat on the mat",
     "the dog sat on the log",
@@ -56,14 +56,19 @@ nlohmann::json trainOn(const std::vector<std::string>& lines, const BpeTrainerOp
   return trainer.train();
 }
 
-// The pre-tokenizer's words of a letters-and-spaces line, byte-level mapped.
+// The Llama 3 pre-tokenizer's words of a line of lower-case letters, single spaces
+// and contractions: " word" (the first without its space), and a contraction
+// ("'s", "'ll") split off as a word of its own.
 std::vector<std::string> wordsOf(const std::string& line) {
   std::vector<std::string> words;
   std::size_t start = 0;
   while (start < line.size()) {
     std::size_t end = line.find(' ', start + 1);
     if (end == std::string::npos) end = line.size();
-    words.push_back(ByteLevel::encode(line.substr(start, end - start)));
+    const std::string word = line.substr(start, end - start);
+    const auto apostrophe = word.find('\'');
+    words.push_back(ByteLevel::encode(word.substr(0, apostrophe)));
+    if (apostrophe != std::string::npos) words.push_back(ByteLevel::encode(word.substr(apostrophe)));
     start = end;
   }
   return words;

@@ -57,7 +57,7 @@ TrainConfig tinyConfig(const std::string& name) {
       {"seed", 42},
       {"threads", 2},
       {"export_dtype", "fp32"},
-      {"data", {{"text_files", {(scratch() / "corpus.txt").string()}}, {"heldout_fraction", 0.05}}},
+      {"data", {{"text_files", {(scratch() / "corpus.txt").string()}}}},
       {"tokenizer", {{"vocab_size", 512}}},
       {"model", {{"hidden_size", 64}, {"num_hidden_layers", 2}, {"num_attention_heads", 4}, {"max_position_embeddings", 64}}},
       {"train",

@@ -51,7 +51,7 @@ class TextCorpusTest : public QObject {
     writeText(dir / "data.adv", licence);
     const auto sentences = TextCorpus::wordnetSentences(dir.string());
     const std::vector<std::string> expected = {"that which is perceived or known", "a general concept",
-                                               "the abstraction of ideas; a fact", "he said so--smith",
+                                               "the abstraction of ideas; a fact", "he said so",
                                                "draw air into the lungs", "breathe deeply"};
     QCOMPARE(sentences, expected);
     std::filesystem::remove_all(dir);
@@ -68,16 +68,28 @@ class TextCorpusTest : public QObject {
     std::filesystem::remove_all(dir);
   }
 
+  void transcriptKeysFollowTheAvsrCorpus() {
+    QCOMPARE(TextCorpus::transcriptKey("Well-known, isn't it?"), std::string("well known isn't it"));
+    QCOMPARE(TextCorpus::transcriptKey("  \"Quoted\" -- 'words' here.  "), std::string("quoted words here"));
+    // FNV-1a-64 mod 100 of the key (values from an independent implementation; the
+    // corpus's train.csv has "a hallucinogenic ..." in bucket 21).
+    QCOMPARE(TextCorpus::bucket("a"), 96);
+    QCOMPARE(TextCorpus::bucket("A hallucinogenic compound, obtained from a mushroom."), 21);
+    QCOMPARE(TextCorpus::bucket("the big big"), 0);
+    // A line's bucket is its lowest sentence's.
+    QCOMPARE(TextCorpus::bucket("a hallucinogenic compound obtained from a mushroom. the mat the!"), 1);
+  }
+
   void splitsByHashAndDropsDuplicates() {
     std::vector<std::string> lines;
     for (int i = 0; i < 2000; ++i) lines.push_back("sentence number " + std::to_string(i));
     lines.push_back("Sentence Number 5");  // a duplicate once normalised
-    const TextCorpus corpus = TextCorpus::fromLines(lines, 0.1);
+    const TextCorpus corpus = TextCorpus::fromLines(lines, 10);
     QCOMPARE(corpus.trainLines().size() + corpus.heldoutLines().size(), std::size_t(2000));
     QVERIFY(corpus.heldoutLines().size() > 120 && corpus.heldoutLines().size() < 280);
     // The split depends on the line, not on its position.
     std::vector<std::string> reversed(lines.rbegin(), lines.rend());
-    const TextCorpus again = TextCorpus::fromLines(reversed, 0.1);
+    const TextCorpus again = TextCorpus::fromLines(reversed, 10);
     auto sorted = [](std::vector<std::string> v) {
       std::sort(v.begin(), v.end());
       return v;
@@ -87,7 +99,7 @@ class TextCorpusTest : public QObject {
     // Written and read back as a text file: the same split.
     const auto dir = tempDir("write");
     corpus.write((dir / "corpus.txt").string());
-    const TextCorpus reread = TextCorpus::build({"", "", {(dir / "corpus.txt").string()}}, 0.1);
+    const TextCorpus reread = TextCorpus::build({"", "", {(dir / "corpus.txt").string()}}, 10);
     QCOMPARE(reread.trainLines(), corpus.trainLines());
     QCOMPARE(reread.heldoutLines(), corpus.heldoutLines());
     std::filesystem::remove_all(dir);
@@ -96,7 +108,7 @@ class TextCorpusTest : public QObject {
   void missingSourcesAreErrors() {
     QVERIFY_THROWS_EXCEPTION(Error, TextCorpus::wordnetSentences("/nonexistent/wordnet"));
     QVERIFY_THROWS_EXCEPTION(Error, TextCorpus::fortuneSentences("/nonexistent/fortunes"));
-    QVERIFY_THROWS_EXCEPTION(Error, TextCorpus::fromLines({"only one line"}, 0.01));
+    QVERIFY_THROWS_EXCEPTION(Error, TextCorpus::fromLines({"only one line"}, 4));
   }
 
   void debianSourcesGiveEnoughText() {
@@ -104,7 +116,7 @@ class TextCorpusTest : public QObject {
         !std::filesystem::exists("/usr/share/games/fortunes/fortunes")) {
       QSKIP("wordnet-base or fortunes is not installed");
     }
-    const TextCorpus corpus = TextCorpus::build({"/usr/share/wordnet", "/usr/share/games/fortunes", {}}, 0.01);
+    const TextCorpus corpus = TextCorpus::build({"/usr/share/wordnet", "/usr/share/games/fortunes", {}}, 4);
     QVERIFY(corpus.trainLines().size() > 150000);
     QVERIFY(corpus.characterCount() > 8000000);
     for (const auto& line : corpus.trainLines()) {

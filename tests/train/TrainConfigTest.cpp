@@ -94,7 +94,7 @@ class TrainConfigTest : public QObject {
     expectError(with(minimal(), "model", "num_key_value_heads", 3), "model.num_key_value_heads");
     expectError(with(minimal(), "model", "max_position_embeddings", 128), "model.max_position_embeddings");
     expectError(with(minimal(), "tokenizer", "vocab_size", 100), "tokenizer.vocab_size");
-    expectError(with(minimal(), "data", "heldout_fraction", 0.0), "data.heldout_fraction");
+    expectError(with(minimal(), "data", "heldout_buckets", 0), "data.heldout_buckets");
     expectError(with(minimal(), "data", "text_files", "a.txt"), "data.text_files");
     expectError(with(minimal(), "probe", "min_queries", 256), "probe.min_queries");
     expectError(with(minimal(), "checkpoint", "average_last", 5), "checkpoint.average_last");

@@ -55,7 +55,8 @@ class WindowSamplerTest : public QObject {
       a.batch(step, 8, in1, t1);
       for (int row = 0; row < 8; ++row) firsts.insert(t1[static_cast<std::size_t>(row * 4)]);
     }
-    QVERIFY(firsts.size() > 250);  // 400 draws spread over 330 starts
+    // 400 uniform draws from 330 starts hit 330 · (1 - e^(-400/330)) ≈ 232 of them.
+    QVERIFY(firsts.size() > 210 && firsts.size() < 255);
   }
 
   void evenlySpacedWindowsAreFixed() {
