@@ -432,12 +432,16 @@ LmRunResult LmTrainer::run(const LmRunOptions& options) {
   std::chrono::steady_clock::time_point intervalClock = std::chrono::steady_clock::now();
   std::int64_t intervalSteps = 0;
   bool savedAtLastStep = false;
+  bool outOfTime = false;
   const double budgetSeconds = c.train.maxWallMinutes * 60.0;
 
   while (s.totalSteps == 0 || s.step < s.totalSteps) {
     if (options.stop != nullptr && options.stop->load()) break;
     if (options.stopAfterStep > 0 && s.step >= options.stopAfterStep) break;
-    if (budgetSeconds > 0 && s.elapsedBefore + meter.elapsedSeconds() >= budgetSeconds) break;
+    if (budgetSeconds > 0 && s.elapsedBefore + meter.elapsedSeconds() >= budgetSeconds) {
+      outOfTime = true;
+      break;
+    }
     const std::int64_t step = s.step + 1;
     const auto stepClock = std::chrono::steady_clock::now();
 
@@ -544,11 +548,15 @@ LmRunResult LmTrainer::run(const LmRunOptions& options) {
   result.tokensPerSecond =
       trainingSeconds > 0 ? static_cast<double>((s.step - startStep) * tokensPerStep) / trainingSeconds : 0.0;
   result.finished = s.totalSteps > 0 && s.step >= s.totalSteps;
-  if (result.finished && s.step > startStep && c.probe.every > 0 && s.step % c.probe.every != 0) runProbe();
+  if ((result.finished || outOfTime) && s.step > startStep && c.probe.every > 0 && s.step % c.probe.every != 0) {
+    runProbe();
+  }
   if (!savedAtLastStep && s.step > startStep) saveCheckpoint();
   result.heldoutLoss = s.lastHeldoutLoss;
 
-  if (result.finished) {
+  // A run out of time still leaves a usable model (a time-boxed GPU run must not
+  // come back empty); training.json says whether the schedule was completed.
+  if (result.finished || (outOfTime && s.step > startStep)) {
     const fs::path exportDir = s.outDir / "export";
     auto checkpoints = listCheckpoints(checkpointRoot);
     const auto averaged = std::min<std::size_t>(checkpoints.size(), static_cast<std::size_t>(c.checkpoint.averageLast));
@@ -566,6 +574,7 @@ LmRunResult LmTrainer::run(const LmRunOptions& options) {
     writeJsonFile((exportDir / "training.json").string(),
                   {{"stage", c.stage},
                    {"steps", s.step},
+                   {"schedule_completed", result.finished},
                    {"tokens", s.step * tokensPerStep},
                    {"heldout_loss_nats_per_token", s.lastHeldoutLoss},
                    {"averaged_checkpoints", std::max<std::size_t>(averaged, 1)},

@@ -33,10 +33,10 @@ struct LmRunResult {
   std::vector<LmStepRecord> steps;  // the steps this call ran
   std::int64_t lastStep = 0;
   std::int64_t totalSteps = 0;
-  bool finished = false;            // reached totalSteps and exported
+  bool finished = false;            // reached totalSteps (and exported)
   double tokensPerSecond = 0;       // training steps only, over this call
   double heldoutLoss = 0;           // at the last probe
-  std::string exportDir;            // when finished
+  std::string exportDir;            // when finished, or stopped by train.max_wall_minutes
 };
 
 // Text pretraining of the Llama decoder (stage "lm"): builds the corpus and the

@@ -200,6 +200,28 @@ class LmTrainerTest : public QObject {
     QVERIFY_THROWS_EXCEPTION(ConfigError, LmTrainer(changed).run(resume));
   }
 
+  void timeBudgetFitsTheScheduleAndStillExports() {
+    // steps = 0: the length is fitted from the speed of steps 4..19 to the budget.
+    TrainConfig fitted = tinyConfig("fitted");
+    fitted.applyOverride("probe.every=0");
+    fitted.applyOverride("train.max_wall_minutes=0.05");
+    fitted.applyOverride("train.steps=0");
+    const LmRunResult fit = LmTrainer(fitted).run(quiet());
+    QVERIFY2(fit.totalSteps > 19, qPrintable(QString("fitted %1 steps").arg(fit.totalSteps)));
+    QVERIFY(!fit.exportDir.empty() && fs::exists(fs::path(fit.exportDir) / "model.safetensors"));
+
+    // A budget too short for the schedule: stopped early, exported all the same.
+    TrainConfig boxed = tinyConfig("boxed");
+    boxed.applyOverride("probe.every=0");
+    boxed.applyOverride("train.max_wall_minutes=0.0001");
+    const LmRunResult cut = LmTrainer(boxed).run(quiet());
+    QVERIFY(!cut.finished);
+    QVERIFY(cut.lastStep >= 1 && cut.lastStep < 20);
+    const auto training = nlohmann::json::parse(std::ifstream(fs::path(cut.exportDir) / "training.json"));
+    QCOMPARE(training.at("schedule_completed").get<bool>(), false);
+    QCOMPARE(training.at("steps").get<std::int64_t>(), cut.lastStep);
+  }
+
   void cliTrainCommandRunsTheSameTrainer() {
     if (!fs::exists(SINKSCOPE_CLI)) QSKIP("sinkscope-cli is not built");
     const TrainConfig config = tinyConfig("cli");
