@@ -1,0 +1,590 @@
+#include "core/train/LmTrainer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <limits>
+
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include "core/base/Error.h"
+#include "core/io/Safetensors.h"
+#include "core/model/LlamaForCausalLM.h"
+#include "core/model/ModelDirectoryWriter.h"
+#include "core/model/Runtime.h"
+#include "core/model/WeightLoader.h"
+#include "core/text/BpeTrainer.h"
+#include "core/text/Tokenizer.h"
+#include "core/train/CheckpointAverager.h"
+#include "core/train/CosineSchedule.h"
+#include "core/train/CsvLog.h"
+#include "core/train/DecorrelationLoss.h"
+#include "core/train/ProgressMeter.h"
+#include "core/train/SinkProbe.h"
+#include "core/train/TextCorpus.h"
+#include "core/train/WindowSampler.h"
+
+namespace sinkscope {
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+// With train.steps = 0 the run length is fitted to the time budget from the speed
+// of these steps (after a few warm-up steps that include one-off allocations).
+constexpr std::int64_t kTimingWarmupSteps = 3;
+constexpr std::int64_t kTimingSteps = 16;
+// Share of the time budget given to training steps; the rest covers probes,
+// checkpoints and the export.
+constexpr double kBudgetShareForSteps = 0.85;
+
+// Keys a resumed run must share with the run it continues, or the curve it
+// continues would not be the same experiment.
+const char* const kResumeInvariantKeys[] = {"seed", "stage", "decorrelation_lambda", "data", "tokenizer", "model"};
+const char* const kResumeInvariantTrainKeys[] = {"seq_length", "batch_tokens"};
+
+json readJsonFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error("cannot open " + path);
+  try {
+    return json::parse(in);
+  } catch (const json::parse_error& e) {
+    throw FormatError(path + ": not valid JSON (" + e.what() + ")");
+  }
+}
+
+void writeJsonFile(const std::string& path, const json& value) {
+  const std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    out << value.dump(2) << '\n';
+    if (!out) throw Error("cannot write " + temporary);
+  }
+  fs::rename(temporary, path);
+}
+
+std::string checkpointName(std::int64_t step) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "step-%08lld", static_cast<long long>(step));
+  return buffer;
+}
+
+// Checkpoint folders, oldest first.
+std::vector<fs::path> listCheckpoints(const fs::path& root) {
+  std::vector<fs::path> found;
+  std::error_code error;
+  if (!fs::is_directory(root, error)) return found;
+  for (const auto& entry : fs::directory_iterator(root)) {
+    const std::string name = entry.path().filename().string();
+    if (entry.is_directory() && name.rfind("step-", 0) == 0 && fs::exists(entry.path() / "state.json")) {
+      found.push_back(entry.path());
+    }
+  }
+  std::sort(found.begin(), found.end());
+  return found;
+}
+
+void checkResumable(const json& saved, const json& current, const std::string& savedPath) {
+  auto differ = [&](const std::string& key, const json& a, const json& b) {
+    throw ConfigError(savedPath + ": key '" + key + "' was " + a.dump() + " in the run being resumed, now " + b.dump() +
+                      "; use another out_dir for a different experiment");
+  };
+  for (const char* key : kResumeInvariantKeys) {
+    if (saved.value(key, json()) != current.value(key, json())) differ(key, saved.value(key, json()), current.value(key, json()));
+  }
+  for (const char* key : kResumeInvariantTrainKeys) {
+    const json a = saved.value("train", json::object()).value(key, json());
+    const json b = current.value("train", json::object()).value(key, json());
+    if (a != b) differ(std::string("train.") + key, a, b);
+  }
+}
+
+}  // namespace
+
+// Everything one run() holds: data, model, optimiser, logs.
+struct LmTrainer::Session {
+  const TrainConfig& config;
+  fs::path outDir;
+  torch::Device device = torch::kCPU;
+  Tokenizer tokenizer;
+  std::unique_ptr<WindowSampler> train;
+  std::unique_ptr<WindowSampler> heldout;
+  LlamaForCausalLM model{nullptr};
+  std::unique_ptr<torch::optim::AdamW> optimizer;
+  std::vector<torch::Tensor> parameters;
+  std::unique_ptr<CsvLog> trainLog;
+  std::unique_ptr<CsvLog> probeLog;
+
+  std::int64_t step = 0;        // last completed step
+  std::int64_t totalSteps = 0;  // 0 until fitted to the time budget
+  double elapsedBefore = 0;     // seconds of training in earlier calls
+  // Running sums since the last train.csv row and since the last probe (kept in
+  // state.json so a resumed run writes the same rows).
+  struct Sums {
+    double loss = 0, ce = 0, dec = 0, gradNorm = 0;
+    std::int64_t count = 0;
+  } logSums, probeSums;
+  double lastHeldoutLoss = 0;
+
+  explicit Session(const TrainConfig& c) : config(c), outDir(c.outDir) {}
+};
+
+LmTrainer::LmTrainer(TrainConfig config) : config_(std::move(config)) {}
+
+LmTrainer::~LmTrainer() = default;
+
+namespace {
+
+struct PreparedData {
+  TextCorpus corpus;
+  Tokenizer tokenizer;
+};
+
+PreparedData prepareData(const TrainConfig& config, bool verbose) {
+  const fs::path outDir(config.outDir);
+  fs::create_directories(outDir);
+  TextCorpus::Sources sources{config.data.wordnetDir, config.data.fortunesDir, config.data.textFiles};
+  TextCorpus corpus = TextCorpus::build(sources, config.data.heldoutBuckets);
+  const fs::path corpusPath = outDir / "corpus.txt";
+  if (!fs::exists(corpusPath)) corpus.write(corpusPath.string());
+  if (verbose) {
+    std::cerr << "corpus: " << corpus.trainLines().size() << " training and " << corpus.heldoutLines().size()
+              << " held-out lines, " << corpus.characterCount() << " characters\n";
+  }
+
+  const fs::path tokenizerPath = outDir / "tokenizer.json";
+  if (fs::exists(tokenizerPath)) return {std::move(corpus), Tokenizer::fromFile(tokenizerPath.string())};
+  if (!config.data.tokenizer.empty()) {
+    Tokenizer tokenizer = Tokenizer::fromFile(config.data.tokenizer);
+    tokenizer.save(tokenizerPath.string());
+    return {std::move(corpus), std::move(tokenizer)};
+  }
+  BpeTrainerOptions options;
+  options.vocabSize = config.tokenizer.vocabSize;
+  options.minFrequency = config.tokenizer.minFrequency;
+  BpeTrainer trainer(options);
+  for (const auto& line : corpus.trainLines()) trainer.addText(line);
+  const auto started = std::chrono::steady_clock::now();
+  Tokenizer tokenizer = trainer.trainTokenizer();
+  tokenizer.save(tokenizerPath.string());
+  if (verbose) {
+    std::cerr << "tokenizer: " << tokenizer.vocabSize() << " ids from " << trainer.distinctWords() << " distinct words in "
+              << ProgressMeter::duration(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count())
+              << "\n";
+  }
+  return {std::move(corpus), std::move(tokenizer)};
+}
+
+std::int64_t requireToken(const Tokenizer& tokenizer, const std::string& token) {
+  auto id = tokenizer.tokenId(token);
+  if (!id) throw FormatError(tokenizer.source() + ": the LM needs the token " + token);
+  return *id;
+}
+
+LlamaConfig modelConfig(const TrainConfig& config, const Tokenizer& tokenizer) {
+  LlamaConfig c;
+  c.vocabSize = tokenizer.vocabSize();
+  c.hiddenSize = config.model.hiddenSize;
+  c.intermediateSize = config.intermediateSize();
+  c.numHiddenLayers = config.model.numHiddenLayers;
+  c.numAttentionHeads = config.model.numAttentionHeads;
+  c.numKeyValueHeads = config.numKeyValueHeads();
+  c.headDim = config.model.hiddenSize / config.model.numAttentionHeads;
+  c.rmsNormEps = config.model.rmsNormEps;
+  c.ropeTheta = config.model.ropeTheta;
+  c.maxPositionEmbeddings = config.model.maxPositionEmbeddings;
+  c.tieWordEmbeddings = config.model.tieWordEmbeddings;
+  c.bosTokenId = requireToken(tokenizer, "<|begin_of_text|>");
+  c.eosTokenIds = {requireToken(tokenizer, "<|end_of_text|>")};
+  return c;
+}
+
+// HF Llama's initialisation: every matrix and embedding N(0, std), norms at one.
+void initialize(torch::nn::Module& model, double std) {
+  torch::NoGradGuard noGrad;
+  for (auto& item : model.named_parameters(/*recurse=*/true)) {
+    torch::Tensor& p = item.value();
+    if (p.dim() >= 2) {
+      p.normal_(0.0, std);
+    } else if (item.key().find("norm") != std::string::npos) {
+      p.fill_(1.0);
+    } else {
+      p.zero_();
+    }
+  }
+}
+
+std::vector<std::string> trainColumns() {
+  return {"step", "epoch", "tokens", "lr", "loss", "ce_loss", "dec_loss", "grad_norm", "tokens_per_s", "elapsed_s"};
+}
+
+std::vector<std::string> probeColumns(int numLayers) {
+  std::vector<std::string> columns = {"step", "tokens", "train_loss", "heldout_loss"};
+  for (auto& name : SinkProbe::columns(numLayers)) columns.push_back(name);
+  return columns;
+}
+
+json sumsToJson(double loss, double ce, double dec, double grad, std::int64_t count) {
+  return {{"loss", loss}, {"ce", ce}, {"dec", dec}, {"grad_norm", grad}, {"count", count}};
+}
+
+}  // namespace
+
+void LmTrainer::prepare() {
+  prepareData(config_, true);
+}
+
+LmRunResult LmTrainer::run(const LmRunOptions& options) {
+  Session s(config_);
+  const TrainConfig& c = config_;
+  if (c.threads > 0) torch::set_num_threads(c.threads);
+  s.device = Runtime::parseDevice(c.device);
+  if (s.device.is_cuda() && c.allowTf32) at::globalContext().setFloat32MatmulPrecision("high");
+
+  // The run's folder: a fresh start refuses to overwrite checkpoints.
+  fs::create_directories(s.outDir);
+  const fs::path checkpointRoot = s.outDir / "checkpoints";
+  std::vector<fs::path> existing = listCheckpoints(checkpointRoot);
+  if (!existing.empty() && !options.resume) {
+    throw Error(s.outDir.string() + " already holds checkpoints; resume it (--resume) or choose another out_dir");
+  }
+  const fs::path savedConfigPath = s.outDir / "train_config.json";
+  if (!existing.empty() && fs::exists(savedConfigPath)) {
+    checkResumable(readJsonFile(savedConfigPath.string()), c.toJson(), savedConfigPath.string());
+  }
+  writeJsonFile(savedConfigPath.string(), c.toJson());
+
+  // Data.
+  PreparedData data = prepareData(c, options.progress);
+  s.tokenizer = std::move(data.tokenizer);
+  const LlamaConfig modelConfigValue = modelConfig(c, s.tokenizer);
+  const std::int64_t bos = modelConfigValue.bosTokenId;
+  const std::int64_t eos = modelConfigValue.eosTokenIds.front();
+  s.train = std::make_unique<WindowSampler>(
+      WindowSampler::fromLines(s.tokenizer, data.corpus.trainLines(), c.train.seqLength, bos, eos, c.seed));
+  s.heldout = std::make_unique<WindowSampler>(
+      WindowSampler::fromLines(s.tokenizer, data.corpus.heldoutLines(), c.train.seqLength, bos, eos, c.seed));
+  if (options.progress) {
+    std::cerr << "tokens: " << s.train->tokenCount() << " training, " << s.heldout->tokenCount() << " held-out ("
+              << static_cast<double>(data.corpus.characterCount()) /
+                     static_cast<double>(s.train->tokenCount() + s.heldout->tokenCount())
+              << " characters per token)\n";
+  }
+  const std::int64_t batch = c.batchSize();
+  const std::int64_t tokensPerStep = batch * c.train.seqLength;
+
+  // Held-out windows: the first probe.windows of them are also the probe's.
+  std::vector<std::int64_t> heldoutInputs, heldoutTargets;
+  const std::int64_t heldoutCount = s.heldout->evenlySpaced(c.probe.heldoutWindows, heldoutInputs, heldoutTargets);
+  std::vector<std::vector<std::int64_t>> probeWindows;
+  for (std::int64_t i = 0; i < std::min<std::int64_t>(heldoutCount, c.probe.windows); ++i) {
+    probeWindows.emplace_back(heldoutInputs.begin() + i * c.train.seqLength,
+                              heldoutInputs.begin() + (i + 1) * c.train.seqLength);
+  }
+
+  // Model: initialised on the CPU from the seed, so every device starts alike.
+  torch::manual_seed(c.seed);
+  s.model = LlamaForCausalLM(modelConfigValue);
+  initialize(*s.model, c.model.initStd);
+  for (auto& p : s.model->parameters()) p.set_requires_grad(true);
+  const Runtime runtime{s.device, torch::kFloat32};
+  s.model->to(s.device);
+  if (options.progress) {
+    std::int64_t count = 0;
+    for (const auto& p : s.model->parameters()) count += p.numel();
+    std::cerr << "model: " << c.model.numHiddenLayers << " layers x " << c.model.hiddenSize << ", "
+              << c.model.numAttentionHeads << " heads, vocab " << modelConfigValue.vocabSize << ", " << count
+              << " parameters on " << s.device.str() << "\n";
+  }
+
+  // Resume: weights first, then the optimiser built over them takes its state.
+  json resumeState;
+  if (!existing.empty()) {
+    const fs::path latest = existing.back();
+    s.model->loadWeights(SafetensorsSet::openFile((latest / "model.safetensors").string()), "", runtime);
+    for (auto& p : s.model->parameters()) p.set_requires_grad(true);
+    resumeState = readJsonFile((latest / "state.json").string());
+    s.step = resumeState.at("step").get<std::int64_t>();
+    s.totalSteps = resumeState.at("total_steps").get<std::int64_t>();
+    s.elapsedBefore = resumeState.at("elapsed_s").get<double>();
+    s.lastHeldoutLoss = resumeState.value("heldout_loss", 0.0);
+    auto readSums = [](const json& j, Session::Sums& sums) {
+      sums.loss = j.at("loss").get<double>();
+      sums.ce = j.at("ce").get<double>();
+      sums.dec = j.at("dec").get<double>();
+      sums.gradNorm = j.at("grad_norm").get<double>();
+      sums.count = j.at("count").get<std::int64_t>();
+    };
+    readSums(resumeState.at("log_sums"), s.logSums);
+    readSums(resumeState.at("probe_sums"), s.probeSums);
+    if (options.progress) std::cerr << "resuming from " << latest.string() << " (step " << s.step << ")\n";
+  } else {
+    s.totalSteps = c.train.steps;
+  }
+  if (c.train.steps > 0) s.totalSteps = c.train.steps;  // a longer (or shorter) schedule may be asked for
+
+  std::vector<torch::Tensor> decayed, undecayed;
+  for (auto& p : s.model->parameters()) {
+    (p.dim() >= 2 ? decayed : undecayed).push_back(p);
+    s.parameters.push_back(p);
+  }
+  auto adamw = [&](double decay) {
+    return std::make_unique<torch::optim::AdamWOptions>(torch::optim::AdamWOptions(c.train.lr)
+                                                            .betas({c.train.beta1, c.train.beta2})
+                                                            .eps(c.train.eps)
+                                                            .weight_decay(decay));
+  };
+  std::vector<torch::optim::OptimizerParamGroup> groups;
+  groups.emplace_back(decayed, adamw(c.train.weightDecay));
+  groups.emplace_back(undecayed, adamw(0.0));
+  s.optimizer = std::make_unique<torch::optim::AdamW>(groups, torch::optim::AdamWOptions(c.train.lr));
+  if (!existing.empty()) torch::load(*s.optimizer, (existing.back() / "optimizer.pt").string(), s.device);
+
+  const int numLayers = modelConfigValue.numHiddenLayers;
+  const std::int64_t keepThrough = existing.empty() ? -1 : s.step;
+  s.trainLog = std::make_unique<CsvLog>((s.outDir / "train.csv").string(), trainColumns(), keepThrough);
+  s.probeLog = std::make_unique<CsvLog>((s.outDir / "probe.csv").string(), probeColumns(numLayers), keepThrough);
+
+  const SinkProbe probe(SinkProbe::Options{c.probe.threshold, c.probe.minQueries});
+  const DecorrelationLoss decorrelation(c.decorrelationLambda);
+  const auto longOptions = torch::TensorOptions().dtype(torch::kInt64);
+
+  auto heldoutLoss = [&]() {
+    torch::NoGradGuard noGrad;
+    double sum = 0;
+    for (std::int64_t first = 0; first < heldoutCount; first += batch) {
+      const std::int64_t rows = std::min(batch, heldoutCount - first);
+      const auto offset = first * c.train.seqLength;
+      const auto count = rows * c.train.seqLength;
+      const torch::Tensor inputs =
+          torch::from_blob(heldoutInputs.data() + offset, {rows, c.train.seqLength}, longOptions).to(s.device);
+      const torch::Tensor targets =
+          torch::from_blob(heldoutTargets.data() + offset, {count}, longOptions).to(s.device);
+      const torch::Tensor logits = s.model->forward(LlamaInput::ids(inputs));  // [rows, T, V]
+      sum += torch::nn::functional::cross_entropy(
+                 logits.reshape({count, -1}), targets,
+                 torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
+                 .item<double>();
+    }
+    return sum / static_cast<double>(heldoutCount * c.train.seqLength);
+  };
+
+  auto runProbe = [&]() {
+    const double loss = heldoutLoss();
+    s.lastHeldoutLoss = loss;
+    const auto layers = probe.run(s.model, probeWindows);
+    std::vector<double> row = {static_cast<double>(s.step * tokensPerStep),
+                               s.probeSums.count > 0 ? s.probeSums.loss / static_cast<double>(s.probeSums.count) : 0.0,
+                               loss};
+    for (double v : SinkProbe::row(layers)) row.push_back(v);
+    s.probeLog->write(s.step, row);
+    s.probeSums = {};
+    if (options.progress) {
+      const auto summary = SinkProbe::row(layers);
+      char line[200];
+      std::snprintf(line, sizeof(line),
+                    "probe step %lld: held-out loss %.4f, BOS-sink heads %.2f, intermediate %.2f, max/median %.1f, BOS cos %.3f",
+                    static_cast<long long>(s.step), loss, summary[summary.size() - 4], summary[summary.size() - 3],
+                    summary[summary.size() - 2], summary[summary.size() - 1]);
+      std::cerr << line << "\n";
+    }
+  };
+
+  ProgressMeter meter(s.step, s.totalSteps);
+  double trainingSeconds = 0;
+  auto saveCheckpoint = [&]() {
+    fs::create_directories(checkpointRoot);
+    const fs::path target = checkpointRoot / checkpointName(s.step);
+    const fs::path temporary = checkpointRoot / (checkpointName(s.step) + ".tmp");
+    fs::remove_all(temporary);
+    fs::create_directories(temporary);
+    SafetensorsWriter writer;
+    WeightLoader::save(*s.model, writer, "", torch::kFloat32);
+    writer.write((temporary / "model.safetensors").string());
+    torch::save(*s.optimizer, (temporary / "optimizer.pt").string());
+    writeJsonFile((temporary / "state.json").string(),
+                  {{"step", s.step},
+                   {"total_steps", s.totalSteps},
+                   {"tokens", s.step * tokensPerStep},
+                   {"elapsed_s", s.elapsedBefore + meter.elapsedSeconds()},
+                   {"heldout_loss", s.lastHeldoutLoss},
+                   {"log_sums", sumsToJson(s.logSums.loss, s.logSums.ce, s.logSums.dec, s.logSums.gradNorm, s.logSums.count)},
+                   {"probe_sums", sumsToJson(s.probeSums.loss, s.probeSums.ce, s.probeSums.dec, s.probeSums.gradNorm,
+                                             s.probeSums.count)}});
+    fs::remove_all(target);
+    fs::rename(temporary, target);
+    auto all = listCheckpoints(checkpointRoot);
+    for (std::size_t i = 0; i + static_cast<std::size_t>(c.checkpoint.keep) < all.size(); ++i) fs::remove_all(all[i]);
+  };
+
+  if (s.step == 0 && c.probe.every > 0) runProbe();
+
+  LmRunResult result;
+  std::vector<std::int64_t> inputs, targets;
+  const std::int64_t startStep = s.step;
+  std::int64_t timingStart = 0;
+  std::chrono::steady_clock::time_point timingClock;
+  std::chrono::steady_clock::time_point intervalClock = std::chrono::steady_clock::now();
+  std::int64_t intervalSteps = 0;
+  bool savedAtLastStep = false;
+  bool outOfTime = false;
+  const double budgetSeconds = c.train.maxWallMinutes * 60.0;
+
+  while (s.totalSteps == 0 || s.step < s.totalSteps) {
+    if (options.stop != nullptr && options.stop->load()) break;
+    if (options.stopAfterStep > 0 && s.step >= options.stopAfterStep) break;
+    if (budgetSeconds > 0 && s.elapsedBefore + meter.elapsedSeconds() >= budgetSeconds) {
+      outOfTime = true;
+      break;
+    }
+    const std::int64_t step = s.step + 1;
+    const auto stepClock = std::chrono::steady_clock::now();
+
+    // A schedule whose length is still being fitted starts like a long one.
+    const std::int64_t scheduleLength = s.totalSteps > 0 ? s.totalSteps : std::numeric_limits<std::int32_t>::max();
+    const double lr = CosineSchedule(c.train.lr, c.train.warmupSteps, scheduleLength, c.train.minLrRatio).at(step);
+    for (auto& group : s.optimizer->param_groups()) static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
+
+    // Forward and loss: [B, T] -> [B, T, V]
+    s.train->batch(step, batch, inputs, targets);
+    const torch::Tensor inputIds = torch::from_blob(inputs.data(), {batch, c.train.seqLength}, longOptions).to(s.device);
+    const torch::Tensor targetIds = torch::from_blob(targets.data(), {batch * c.train.seqLength}, longOptions).to(s.device);
+    s.optimizer->zero_grad();
+    std::vector<torch::Tensor> residuals;
+    LlamaForwardOptions forwardOptions;
+    if (c.decorrelationLambda > 0) forwardOptions.residuals = &residuals;
+    const torch::Tensor logits = s.model->forward(LlamaInput::ids(inputIds), forwardOptions);
+    const torch::Tensor ce =
+        torch::nn::functional::cross_entropy(logits.reshape({batch * c.train.seqLength, -1}), targetIds);
+    torch::Tensor loss = ce;
+    torch::Tensor dec;
+    if (c.decorrelationLambda > 0) {
+      // Text pretraining has no output block: every token after BOS is input.
+      dec = decorrelation(residuals, c.train.seqLength - 1);
+      loss = loss + dec;
+    }
+
+    // Backward, clip, update.
+    loss.backward();
+    double gradNorm;
+    if (c.train.clipNorm > 0) {
+      gradNorm = torch::nn::utils::clip_grad_norm_(s.parameters, c.train.clipNorm);
+    } else {
+      torch::Tensor squares = torch::zeros({}, torch::TensorOptions().device(s.device));
+      for (const auto& p : s.parameters) {
+        if (p.grad().defined()) squares = squares + p.grad().to(torch::kFloat32).pow(2).sum();
+      }
+      gradNorm = squares.sqrt().item<double>();
+    }
+    s.optimizer->step();
+    s.step = step;
+    savedAtLastStep = false;
+
+    LmStepRecord record;
+    record.step = step;
+    record.loss = loss.item<double>();
+    record.ceLoss = ce.item<double>();
+    record.decLoss = dec.defined() ? dec.item<double>() : 0.0;
+    record.lr = lr;
+    record.gradNorm = gradNorm;
+    result.steps.push_back(record);
+    trainingSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - stepClock).count();
+    for (Session::Sums* sums : {&s.logSums, &s.probeSums}) {
+      sums->loss += record.loss;
+      sums->ce += record.ceLoss;
+      sums->dec += record.decLoss;
+      sums->gradNorm += record.gradNorm;
+      ++sums->count;
+    }
+    ++intervalSteps;
+
+    // Fit the run to the time budget once the speed is known.
+    if (s.totalSteps == 0) {
+      if (step - startStep == kTimingWarmupSteps) {
+        timingStart = step;
+        timingClock = std::chrono::steady_clock::now();
+      } else if (timingStart > 0 && step - timingStart == kTimingSteps) {
+        const double perStep =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - timingClock).count() / kTimingSteps;
+        const double left = budgetSeconds * kBudgetShareForSteps - (s.elapsedBefore + meter.elapsedSeconds());
+        s.totalSteps = std::max<std::int64_t>(step + 1, step + static_cast<std::int64_t>(left / perStep));
+        s.totalSteps = std::max(s.totalSteps, c.train.warmupSteps + 1);
+        meter.setTotal(s.totalSteps);
+        if (options.progress) {
+          std::cerr << "fitted the schedule to the time budget: " << s.totalSteps << " steps ("
+                    << perStep * 1000.0 << " ms per step)\n";
+        }
+      }
+    }
+
+    if (step % c.train.logEvery == 0) {
+      const double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - intervalClock).count();
+      const double speed = seconds > 0 ? static_cast<double>(intervalSteps * tokensPerStep) / seconds : 0.0;
+      const double n = static_cast<double>(std::max<std::int64_t>(s.logSums.count, 1));
+      const double tokens = static_cast<double>(step * tokensPerStep);
+      s.trainLog->write(step, {tokens / static_cast<double>(s.train->tokenCount()), tokens, lr, s.logSums.loss / n,
+                               s.logSums.ce / n, s.logSums.dec / n, s.logSums.gradNorm / n, speed,
+                               s.elapsedBefore + meter.elapsedSeconds()});
+      if (options.progress) std::cerr << meter.line(step, s.logSums.loss / n, lr, speed) << "\n";
+      s.logSums = {};
+      intervalSteps = 0;
+      intervalClock = std::chrono::steady_clock::now();
+    }
+    if (c.probe.every > 0 && step % c.probe.every == 0) runProbe();
+    if (c.checkpoint.every > 0 && step % c.checkpoint.every == 0) {
+      saveCheckpoint();
+      savedAtLastStep = true;
+    }
+  }
+
+  result.lastStep = s.step;
+  result.totalSteps = s.totalSteps;
+  result.tokensPerSecond =
+      trainingSeconds > 0 ? static_cast<double>((s.step - startStep) * tokensPerStep) / trainingSeconds : 0.0;
+  result.finished = s.totalSteps > 0 && s.step >= s.totalSteps;
+  if ((result.finished || outOfTime) && s.step > startStep && c.probe.every > 0 && s.step % c.probe.every != 0) {
+    runProbe();
+  }
+  if (!savedAtLastStep && s.step > startStep) saveCheckpoint();
+  result.heldoutLoss = s.lastHeldoutLoss;
+
+  // A run out of time still leaves a usable model (a time-boxed GPU run must not
+  // come back empty); training.json says whether the schedule was completed.
+  if (result.finished || (outOfTime && s.step > startStep)) {
+    const fs::path exportDir = s.outDir / "export";
+    auto checkpoints = listCheckpoints(checkpointRoot);
+    const auto averaged = std::min<std::size_t>(checkpoints.size(), static_cast<std::size_t>(c.checkpoint.averageLast));
+    if (averaged > 1) {
+      std::vector<std::string> files;
+      for (std::size_t i = checkpoints.size() - averaged; i < checkpoints.size(); ++i) {
+        files.push_back((checkpoints[i] / "model.safetensors").string());
+      }
+      const std::string averagePath = (s.outDir / "averaged.safetensors").string();
+      CheckpointAverager::average(files, averagePath);
+      s.model->loadWeights(SafetensorsSet::openFile(averagePath), "", runtime);
+      fs::remove(averagePath);
+    }
+    ModelDirectoryWriter::writeLlm(exportDir.string(), *s.model, s.tokenizer, Runtime::parseDtype(c.exportDtype));
+    writeJsonFile((exportDir / "training.json").string(),
+                  {{"stage", c.stage},
+                   {"steps", s.step},
+                   {"schedule_completed", result.finished},
+                   {"tokens", s.step * tokensPerStep},
+                   {"heldout_loss_nats_per_token", s.lastHeldoutLoss},
+                   {"averaged_checkpoints", std::max<std::size_t>(averaged, 1)},
+                   {"training_tokens_in_corpus", s.train->tokenCount()},
+                   {"heldout_tokens_in_corpus", s.heldout->tokenCount()},
+                   {"config", c.toJson()}});
+    result.exportDir = exportDir.string();
+    if (options.progress) std::cerr << "exported " << result.exportDir << " (" << c.exportDtype << ")\n";
+  }
+  return result;
+}
+
+}  // namespace sinkscope

@@ -1,0 +1,153 @@
+#include "core/train/SinkProbe.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <torch/torch.h>
+
+#include "core/base/Error.h"
+#include "core/model/LlamaForCausalLM.h"
+
+namespace sinkscope {
+
+namespace {
+
+const HostTensor& tap(const std::map<std::string, HostTensor>& taps, const std::string& name, int rank) {
+  auto it = taps.find(name);
+  if (it == taps.end()) throw ShapeError("sink probe: tap " + name + " was not captured");
+  if (it->second.dim() != rank) {
+    throw ShapeError("sink probe: tap " + name + " must have rank " + std::to_string(rank) + ", found " +
+                     it->second.shapeString());
+  }
+  return it->second;
+}
+
+double median(std::vector<double>& values) {
+  const std::size_t n = values.size();
+  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(n / 2), values.end());
+  const double upper = values[n / 2];
+  if (n % 2 == 1) return upper;
+  const double lower = *std::max_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(n / 2));
+  return 0.5 * (lower + upper);
+}
+
+}  // namespace
+
+CaptureSpec SinkProbe::captureSpec() {
+  CaptureSpec spec;
+  spec.patterns = {"blocks.*.attn.hook_received", "blocks.*.hook_resid_post"};
+  return spec;
+}
+
+std::vector<LayerProbe> SinkProbe::measure(const std::map<std::string, HostTensor>& taps, int numLayers) const {
+  std::vector<LayerProbe> layers(static_cast<std::size_t>(numLayers));
+  for (int l = 0; l < numLayers; ++l) {
+    const std::string block = "blocks." + std::to_string(l);
+    const HostTensor& received = tap(taps, block + ".attn.hook_received", 2);  // [H, T]
+    const HostTensor& resid = tap(taps, block + ".hook_resid_post", 2);        // [T, D]
+    const std::int64_t heads = received.size(0);
+    const std::int64_t length = received.size(1);
+    const std::int64_t dims = resid.size(1);
+    if (resid.size(0) != length || length < 2 || dims < 1) {
+      throw ShapeError("sink probe: layer " + std::to_string(l) + " has hook_received " + received.shapeString() +
+                       " and hook_resid_post " + resid.shapeString());
+    }
+    LayerProbe& out = layers[static_cast<std::size_t>(l)];
+
+    // Sinks per head.
+    const std::int64_t lastKey = length - options_.minQueries;
+    int bosHeads = 0;
+    int intermediateHeads = 0;
+    for (std::int64_t h = 0; h < heads; ++h) {
+      if (received.at(h, 0) > options_.threshold) ++bosHeads;
+      for (std::int64_t k = 1; k <= lastKey; ++k) {
+        if (received.at(h, k) > options_.threshold) {
+          ++intermediateHeads;
+          break;
+        }
+      }
+    }
+    out.bosSinkFraction = static_cast<double>(bosHeads) / static_cast<double>(heads);
+    out.intermediateSinkFraction = static_cast<double>(intermediateHeads) / static_cast<double>(heads);
+
+    // Massive activations and similarity to BOS.
+    std::vector<double> magnitudes(static_cast<std::size_t>(dims));
+    double worst = 0;
+    double cosineSum = 0;
+    double bosNorm = 0;
+    for (std::int64_t d = 0; d < dims; ++d) bosNorm += double(resid.at(0, d)) * resid.at(0, d);
+    bosNorm = std::sqrt(bosNorm);
+    for (std::int64_t t = 0; t < length; ++t) {
+      double largest = 0;
+      double dot = 0;
+      double norm = 0;
+      for (std::int64_t d = 0; d < dims; ++d) {
+        const double value = resid.at(t, d);
+        magnitudes[static_cast<std::size_t>(d)] = std::fabs(value);
+        largest = std::max(largest, std::fabs(value));
+        dot += value * resid.at(0, d);
+        norm += value * value;
+      }
+      const double middle = median(magnitudes);
+      if (middle > 0) worst = std::max(worst, largest / middle);
+      if (t > 0) cosineSum += dot / std::max(std::sqrt(norm) * bosNorm, 1e-12);
+    }
+    out.maxOverMedian = worst;
+    out.bosCosine = cosineSum / static_cast<double>(length - 1);
+  }
+  return layers;
+}
+
+std::vector<LayerProbe> SinkProbe::run(LlamaForCausalLM& model, const std::vector<std::vector<std::int64_t>>& windows) const {
+  const int numLayers = model->config().numHiddenLayers;
+  std::vector<LayerProbe> mean(static_cast<std::size_t>(numLayers));
+  if (windows.empty()) return mean;
+  const CaptureSpec spec = captureSpec();
+  for (const auto& window : windows) {
+    const torch::Tensor ids = torch::tensor(window, torch::kInt64).unsqueeze(0);  // [1, T]
+    const auto layers = measure(model->capture(LlamaInput::ids(ids), spec), numLayers);
+    for (std::size_t l = 0; l < layers.size(); ++l) {
+      mean[l].bosSinkFraction += layers[l].bosSinkFraction;
+      mean[l].intermediateSinkFraction += layers[l].intermediateSinkFraction;
+      mean[l].maxOverMedian += layers[l].maxOverMedian;
+      mean[l].bosCosine += layers[l].bosCosine;
+    }
+  }
+  const double n = static_cast<double>(windows.size());
+  for (auto& layer : mean) {
+    layer.bosSinkFraction /= n;
+    layer.intermediateSinkFraction /= n;
+    layer.maxOverMedian /= n;
+    layer.bosCosine /= n;
+  }
+  return mean;
+}
+
+std::vector<std::string> SinkProbe::columns(int numLayers) {
+  std::vector<std::string> names;
+  for (int l = 0; l < numLayers; ++l) {
+    const std::string suffix = "_l" + std::to_string(l);
+    for (const char* metric : {"bos_sink", "inter_sink", "max_median", "bos_cos"}) names.push_back(metric + suffix);
+  }
+  for (const char* summary : {"bos_sink_mean", "inter_sink_mean", "max_median_max", "bos_cos_mean"}) {
+    names.push_back(summary);
+  }
+  return names;
+}
+
+std::vector<double> SinkProbe::row(const std::vector<LayerProbe>& layers) {
+  std::vector<double> values;
+  double bos = 0, inter = 0, worst = 0, cosine = 0;
+  for (const auto& layer : layers) {
+    values.insert(values.end(), {layer.bosSinkFraction, layer.intermediateSinkFraction, layer.maxOverMedian, layer.bosCosine});
+    bos += layer.bosSinkFraction;
+    inter += layer.intermediateSinkFraction;
+    worst = std::max(worst, layer.maxOverMedian);
+    cosine += layer.bosCosine;
+  }
+  const double n = std::max<double>(1.0, static_cast<double>(layers.size()));
+  values.insert(values.end(), {bos / n, inter / n, worst, cosine / n});
+  return values;
+}
+
+}  // namespace sinkscope

@@ -1,0 +1,46 @@
+#include "core/train/TrainJob.h"
+
+#include <nlohmann/json.hpp>
+
+#include "core/train/LmTrainer.h"
+#include "core/train/TrainConfig.h"
+
+namespace sinkscope {
+
+std::string TrainJob::run(const TrainJobOptions& options) {
+  TrainConfig config = TrainConfig::fromFile(options.configPath);
+  for (const auto& assignment : options.overrides) config.applyOverride(assignment);
+  LmTrainer trainer(config);
+  if (options.prepareOnly) {
+    trainer.prepare();
+    return nlohmann::json{{"prepared", true}, {"out_dir", config.outDir}}.dump();
+  }
+  LmRunOptions runOptions;
+  runOptions.resume = options.resume;
+  runOptions.stopAfterStep = options.stopAfterStep;
+  runOptions.stop = options.stop;
+  const LmRunResult result = trainer.run(runOptions);
+  return nlohmann::json{{"finished", result.finished},
+                        {"last_step", result.lastStep},
+                        {"total_steps", result.totalSteps},
+                        {"tokens_per_s", result.tokensPerSecond},
+                        {"heldout_loss", result.heldoutLoss},
+                        {"export_dir", result.exportDir},
+                        {"out_dir", config.outDir}}
+      .dump();
+}
+
+std::vector<std::string> TrainJob::splitOverrides(const std::string& list) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    const auto comma = list.find(',', start);
+    const std::string item = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (!item.empty()) out.push_back(item);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+}  // namespace sinkscope
