@@ -1,0 +1,172 @@
+#include <QtTest>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <thread>
+
+#include "capture/PulseAudioServer.h"
+#include "core/base/Error.h"
+#include "core/capture/AudioRingBuffer.h"
+#include "core/capture/CaptureDevices.h"
+#include "core/capture/MicrophoneSource.h"
+#include "core/media/ClipDecoder.h"
+#include "media/MediaTestSupport.h"
+
+using namespace sinkscope;
+namespace st = sinkscope::test;
+
+namespace {
+
+constexpr int kRate = AudioSource::kSampleRateHz;
+
+// Writes `samples` into the FIFO as s16le in 20 ms pieces at real-time pace, as a
+// microphone would hear them; returns the clock time of the first write.
+std::int64_t playIntoFifo(const QString& fifo, const std::vector<float>& samples, const CaptureClock& clock) {
+  const int fd = ::open(fifo.toLocal8Bit().constData(), O_WRONLY);
+  if (fd < 0) return -1;
+  constexpr std::size_t kPiece = kRate / 50;
+  const std::int64_t startUs = clock.nowUs();
+  std::vector<std::int16_t> pcm(kPiece);
+  for (std::size_t at = 0; at < samples.size(); at += kPiece) {
+    const std::size_t n = std::min(kPiece, samples.size() - at);
+    for (std::size_t i = 0; i < n; ++i) {
+      pcm[i] = static_cast<std::int16_t>(std::lround(std::clamp(samples[at + i], -1.0f, 1.0f) * 32767.0f));
+    }
+    std::this_thread::sleep_until(clock.toTimePoint(startUs + static_cast<std::int64_t>(at) * 1'000'000 / kRate));
+    if (::write(fd, pcm.data(), n * sizeof(std::int16_t)) < 0) break;
+  }
+  ::close(fd);
+  return startUs;
+}
+
+std::size_t firstAbove(const std::vector<float>& x, float threshold) {
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    if (std::abs(x[i]) > threshold) return i;
+  }
+  return x.size();
+}
+
+// The peak of the normalised cross-correlation of `reference` inside `captured`,
+// searched over lags [lo, hi]; `bestLag` gets where it is.
+double correlationPeak(const std::vector<float>& captured, const std::vector<float>& reference,
+                       std::int64_t lo, std::int64_t hi, std::int64_t* bestLag) {
+  double refEnergy = 0;
+  for (float v : reference) refEnergy += double(v) * v;
+  double best = -1;
+  for (std::int64_t lag = std::max<std::int64_t>(0, lo);
+       lag <= hi && lag + static_cast<std::int64_t>(reference.size()) <= static_cast<std::int64_t>(captured.size()); ++lag) {
+    double dot = 0, energy = 0;
+    for (std::size_t i = 0; i < reference.size(); ++i) {
+      const double c = captured[lag + i];
+      dot += c * reference[i];
+      energy += c * c;
+    }
+    const double value = dot / std::sqrt(refEnergy * energy + 1e-30);
+    if (value > best) {
+      best = value;
+      *bestLag = lag;
+    }
+  }
+  return best;
+}
+
+}  // namespace
+
+class MicrophoneSourceTest : public QObject {
+  Q_OBJECT
+
+  st::PulseAudioServer server_;
+  QString serverProblem_;
+
+ private slots:
+  void initTestCase() {
+    if (st::PulseAudioServer::executable().isEmpty() || st::PulseAudioServer::pactlExecutable().isEmpty()) {
+      serverProblem_ = "pulseaudio/pactl are not installed (scripts/setup.sh installs them)";
+      return;
+    }
+    const QString problem = server_.start();
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+  }
+
+  void thePipeSourceIsTheDefaultMicrophone() {
+    if (!serverProblem_.isEmpty()) QSKIP(qPrintable(serverProblem_));
+    const auto microphones = CaptureDevices::microphones();
+    QString names;
+    bool found = false;
+    for (const CaptureDeviceInfo& device : microphones) {
+      names += QString::fromStdString(device.id) + (device.isDefault ? " (default) " : " ");
+      found = found || (device.id == "testpipe" && device.isDefault);
+    }
+    QVERIFY2(found, qPrintable("microphones: " + names));
+  }
+
+  void capturesARecordingThroughPulseAudio() {
+    if (!serverProblem_.isEmpty()) QSKIP(qPrintable(serverProblem_));
+    SINKSCOPE_REQUIRE_SHARED_MEDIA();
+    DecodeOptions audioOnly;
+    audioOnly.video = false;
+    const std::vector<float> speech = ClipDecoder::decodeAll(st::sharedMedia("jfk.wav"), audioOnly).waveform;
+    // "And so my fellow Americans": the first 3 s.
+    const std::vector<float> reference(speech.begin(), speech.begin() + 3 * kRate);
+
+    CaptureClock clock;
+    AudioRingBuffer ring(10 * kRate);
+    MicrophoneSource microphone(clock);
+    std::atomic<int> errors{0};
+    microphone.start([&](AudioBlock&& block) { ring.write(block); }, [&](const std::string&) { ++errors; });
+    qInfo("%s delivers %s", microphone.description().c_str(), microphone.deviceFormat().c_str());
+    QTest::qWait(300);
+    std::vector<float> played = reference;
+    played.resize(played.size() + kRate / 2, 0.0f);  // lets the tail through the buffers
+    const std::int64_t writtenUs = playIntoFifo(server_.fifoPath(), played, clock);
+    QVERIFY2(writtenUs >= 0, "cannot open the FIFO for writing");
+    QTest::qWait(200);
+    microphone.stop();
+    QCOMPARE(errors.load(), 0);
+
+    std::int64_t first = 0;
+    const std::vector<float> captured = ring.read(0, ring.capacity(), &first);
+    QCOMPARE(first, std::int64_t{0});
+    qInfo("captured %zu samples (%.2f s)", captured.size(), captured.size() / double(kRate));
+    QVERIFY(captured.size() > reference.size());
+
+    // Where to look: the onsets of sound in both, ±0.25 s.
+    const std::int64_t onsetLag = static_cast<std::int64_t>(firstAbove(captured, 0.02f)) -
+                                  static_cast<std::int64_t>(firstAbove(reference, 0.02f));
+    std::int64_t lag = -1;
+    const double peak = correlationPeak(captured, reference, onsetLag - kRate / 4, onsetLag + kRate / 4, &lag);
+    const double latencyMs = (ring.sampleTimeUs(lag) - writtenUs) / 1000.0;
+    qInfo("normalised cross-correlation peak %.4f at lag %lld samples; the stamp of the first "
+          "sample is %.1f ms after it was written",
+          peak, static_cast<long long>(lag), latencyMs);
+    QVERIFY2(peak >= 0.95, qPrintable(QString::number(peak)));
+    // Audio and video meet within a video frame (40 ms) only if the stamps are that true.
+    QVERIFY2(std::abs(latencyMs) <= 40.0, qPrintable(QString::number(latencyMs)));
+  }
+
+  void hotPlugAndSelection() {
+    if (!serverProblem_.isEmpty()) QSKIP(qPrintable(serverProblem_));
+    CaptureDevices devices;
+    QSignalSpy changed(&devices, &CaptureDevices::microphonesChanged);
+    const QString problem = server_.pactl({"load-module", "module-pipe-source", "source_name=plugged",
+                                           "file=" + server_.path("plugged.fifo"), "format=s16le",
+                                           "rate=44100", "channels=2"});
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    QTRY_VERIFY_WITH_TIMEOUT(changed.count() > 0, 5000);
+    const auto microphones = CaptureDevices::microphones();
+    QVERIFY(std::any_of(microphones.begin(), microphones.end(),
+                        [](const CaptureDeviceInfo& d) { return d.id == "plugged" && !d.isDefault; }));
+
+    CaptureClock clock;
+    MicrophoneSource plugged(clock, MicrophoneOptions{"plugged", 20});
+    QVERIFY(!plugged.isActive());
+    QVERIFY_THROWS_EXCEPTION(DeviceError, MicrophoneSource(clock, MicrophoneOptions{"no-such-microphone", 20}));
+  }
+};
+
+QTEST_GUILESS_MAIN(MicrophoneSourceTest)
+#include "MicrophoneSourceTest.moc"
