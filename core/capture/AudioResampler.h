@@ -16,7 +16,8 @@ class AudioResampler {
   AudioResampler(const AudioResampler&) = delete;
   AudioResampler& operator=(const AudioResampler&) = delete;
 
-  // `frameCount` frames of `inputChannels` interleaved samples each.
+  // `frameCount` frames of `inputChannels` interleaved samples each. The filter's
+  // delay (about 5 ms) holds the newest output back until more input comes.
   std::vector<float> process(const float* interleaved, std::size_t frameCount);
 
   int inputRateHz() const { return inputRateHz_; }

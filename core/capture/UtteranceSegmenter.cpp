@@ -82,7 +82,9 @@ void UtteranceSegmenter::close(std::vector<Utterance>& out) {
   const std::int64_t historyEnd = historyFirst_ + static_cast<std::int64_t>(history_.size());
   Utterance utterance;
   utterance.firstSample = std::max(historyFirst_, speechStart_ - samplesOfMs(options_.paddingMs));
-  utterance.endSample = std::min(historyEnd, speechEnd_ + samplesOfMs(options_.paddingMs));
+  const std::int64_t speechEnd = std::max(speechStart_ + static_cast<std::int64_t>(VoiceActivityDetector::kFrameSamples),
+                                           speechEnd_ - samplesOfMs(detector_.builtInHangoverMs()));
+  utterance.endSample = std::min(historyEnd, speechEnd + samplesOfMs(options_.paddingMs));
   utterance.startUs = sampleTimeUs(utterance.firstSample);
   utterance.endUs = sampleTimeUs(utterance.endSample);
   utterance.samples.assign(history_.begin() + (utterance.firstSample - historyFirst_),

@@ -33,8 +33,9 @@ struct Utterance {
 };
 
 // Cuts live audio into utterances with the VoiceActivityDetector's 10 ms decisions:
-// an utterance runs from its first speech frame to its last, pauses shorter than
-// the hang-over included, and is handed out once the hang-over has passed. Video
+// an utterance runs from its first speech frame to its last (less the detector's own
+// built-in hang-over), pauses shorter than the hang-over included, and is handed
+// out once the hang-over has passed. Video
 // frames pushed meanwhile go with the utterance whose span holds their stamps; push
 // them as they arrive (camera latency is far below the hang-over, so an utterance's
 // frames are in before it closes). Not thread-safe: one stage feeds it.

@@ -17,7 +17,7 @@ struct VoiceActivityDetector::Impl {
 };
 
 VoiceActivityDetector::VoiceActivityDetector(VoiceActivityOptions options)
-    : impl_(std::make_unique<Impl>()) {
+    : impl_(std::make_unique<Impl>()), hangoverMs_(options.likelihood <= 1 ? 90 : 140) {
   if (options.likelihood < 0 || options.likelihood > 3) {
     throw ConfigError("VoiceActivityOptions: 'likelihood' must be 0..3, found " +
                       std::to_string(options.likelihood));

@@ -6,7 +6,8 @@
 namespace sinkscope {
 
 struct VoiceActivityOptions {
-  // WebRTC's likelihood setting, 0 (very low: calls more frames speech) to 3 (high).
+  // WebRTC's likelihood setting 0..3 (its aggressiveness modes 3..0). 3 took the
+  // background hiss of jfk.wav for speech; 0-2 cut it cleanly (UtteranceSegmenterTest).
   int likelihood = 1;
 };
 
@@ -27,9 +28,16 @@ class VoiceActivityDetector {
   // kFrameSamples samples in [-1, 1].
   bool isSpeech(const float* frame);
 
+  // WebRTC keeps calling frames speech for a while after a speech run of its own
+  // accord (vad_core's over-hang: 9 frames of 10 ms in its aggressive modes, which
+  // likelihood 0 and 1 select, 14 in the others); a segmenter with a hang-over of
+  // its own takes this off the end of an utterance.
+  int builtInHangoverMs() const { return hangoverMs_; }
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
+  int hangoverMs_;
 };
 
 }  // namespace sinkscope

@@ -54,7 +54,8 @@ class AudioResamplerTest : public QObject {
     const double expected = frame * 16000.0 / kInRate;
     qInfo("%lld frames at 44.1 kHz -> %zu samples at 16 kHz (%.1f expected)", static_cast<long long>(frame),
           output.size(), expected);
-    QVERIFY(std::abs(output.size() - expected) < 64);
+    // What is missing is still in the filter (quality 8: about 5 ms), not lost.
+    QVERIFY(output.size() <= expected + 1 && output.size() >= expected - 128);
     const std::vector<float> steady(output.begin() + 1000, output.begin() + 1000 + 4000);
     QCOMPARE(dominantFrequencyHz(steady, 16000), kToneHz);
     float peak = 0;

@@ -34,8 +34,16 @@ class UtteranceSegmenterTest : public QObject {
   // Three real utterances of jfk.wav between 1 s of the recording's own background
   // noise. Each piece is cut where the speech is loud (10 ms energy within 15 dB of
   // the loudest), so its true boundaries are where it was put.
+  void threeUtterancesBetweenSilences_data() {
+    QTest::addColumn<int>("likelihood");
+    QTest::newRow("likelihood 1 (default)") << 1;
+    QTest::newRow("likelihood 0") << 0;
+    QTest::newRow("likelihood 2") << 2;
+  }
+
   void threeUtterancesBetweenSilences() {
     SINKSCOPE_REQUIRE_SHARED_MEDIA();
+    QFETCH(int, likelihood);
     DecodeOptions audioOnly;
     audioOnly.video = false;
     const std::vector<float> jfk = ClipDecoder::decodeAll(st::sharedMedia("jfk.wav"), audioOnly).waveform;
@@ -53,7 +61,9 @@ class UtteranceSegmenterTest : public QObject {
       input.insert(input.end(), noise.begin(), noise.end());
     }
 
-    UtteranceSegmenter segmenter;  // default hang-over 300 ms
+    UtteranceSegmenterOptions options;  // default hang-over 300 ms
+    options.vad.likelihood = likelihood;
+    UtteranceSegmenter segmenter(options);
     std::vector<Utterance> utterances;
     const auto collect = [&](std::vector<Utterance>&& closed) {
       for (Utterance& u : closed) utterances.push_back(std::move(u));
