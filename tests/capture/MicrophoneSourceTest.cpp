@@ -23,12 +23,12 @@ namespace {
 
 constexpr int kRate = AudioSource::kSampleRateHz;
 
-// Writes `samples` into the FIFO as s16le in 20 ms pieces at real-time pace, as a
+// Writes `samples` into the FIFO as s16le in 5 ms pieces at real-time pace, as a
 // microphone would hear them; returns the clock time of the first write.
 std::int64_t playIntoFifo(const QString& fifo, const std::vector<float>& samples, const CaptureClock& clock) {
   const int fd = ::open(fifo.toLocal8Bit().constData(), O_WRONLY);
   if (fd < 0) return -1;
-  constexpr std::size_t kPiece = kRate / 50;
+  constexpr std::size_t kPiece = kRate / 200;
   const std::int64_t startUs = clock.nowUs();
   std::vector<std::int16_t> pcm(kPiece);
   for (std::size_t at = 0; at < samples.size(); at += kPiece) {
@@ -150,7 +150,7 @@ class MicrophoneSourceTest : public QObject {
 
   void hotPlugAndSelection() {
     if (!serverProblem_.isEmpty()) QSKIP(qPrintable(serverProblem_));
-    CaptureDevices devices;
+    CaptureDevices devices(200);
     QSignalSpy changed(&devices, &CaptureDevices::microphonesChanged);
     const QString problem = server_.pactl({"load-module", "module-pipe-source", "source_name=plugged",
                                            "file=" + server_.path("plugged.fifo"), "format=s16le",
@@ -165,6 +165,17 @@ class MicrophoneSourceTest : public QObject {
     MicrophoneSource plugged(clock, MicrophoneOptions{"plugged", 20});
     QVERIFY(!plugged.isActive());
     QVERIFY_THROWS_EXCEPTION(DeviceError, MicrophoneSource(clock, MicrophoneOptions{"no-such-microphone", 20}));
+
+    // Unplugged again.
+    changed.clear();
+    QString modules;
+    QVERIFY(server_.pactl({"list", "short", "modules"}, &modules).isEmpty());
+    for (const QString& line : modules.split('\n')) {
+      if (line.contains("source_name=plugged")) QVERIFY(server_.pactl({"unload-module", line.section('\t', 0, 0)}).isEmpty());
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(changed.count() > 0, 5000);
+    const auto after = CaptureDevices::microphones();
+    QVERIFY(std::none_of(after.begin(), after.end(), [](const CaptureDeviceInfo& d) { return d.id == "plugged"; }));
   }
 };
 
