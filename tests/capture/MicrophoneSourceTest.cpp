@@ -23,12 +23,16 @@ namespace {
 
 constexpr int kRate = AudioSource::kSampleRateHz;
 
+constexpr std::size_t kPiece = kRate / 200;
+
 // Writes `samples` into the FIFO as s16le in 5 ms pieces at real-time pace, as a
-// microphone would hear them; returns the clock time of the first write.
-std::int64_t playIntoFifo(const QString& fifo, const std::vector<float>& samples, const CaptureClock& clock) {
+// microphone would hear them; returns the clock time at which each piece went in
+// (empty when the FIFO cannot be opened).
+std::vector<std::int64_t> playIntoFifo(const QString& fifo, const std::vector<float>& samples,
+                                       const CaptureClock& clock) {
+  std::vector<std::int64_t> writtenUs;
   const int fd = ::open(fifo.toLocal8Bit().constData(), O_WRONLY);
-  if (fd < 0) return -1;
-  constexpr std::size_t kPiece = kRate / 200;
+  if (fd < 0) return writtenUs;
   const std::int64_t startUs = clock.nowUs();
   std::vector<std::int16_t> pcm(kPiece);
   for (std::size_t at = 0; at < samples.size(); at += kPiece) {
@@ -37,10 +41,11 @@ std::int64_t playIntoFifo(const QString& fifo, const std::vector<float>& samples
       pcm[i] = static_cast<std::int16_t>(std::lround(std::clamp(samples[at + i], -1.0f, 1.0f) * 32767.0f));
     }
     std::this_thread::sleep_until(clock.toTimePoint(startUs + static_cast<std::int64_t>(at) * 1'000'000 / kRate));
+    writtenUs.push_back(clock.nowUs());
     if (::write(fd, pcm.data(), n * sizeof(std::int16_t)) < 0) break;
   }
   ::close(fd);
-  return startUs;
+  return writtenUs;
 }
 
 std::size_t firstAbove(const std::vector<float>& x, float threshold) {
@@ -122,8 +127,8 @@ class MicrophoneSourceTest : public QObject {
     QTest::qWait(300);
     std::vector<float> played = reference;
     played.resize(played.size() + kRate / 2, 0.0f);  // lets the tail through the buffers
-    const std::int64_t writtenUs = playIntoFifo(server_.fifoPath(), played, clock);
-    QVERIFY2(writtenUs >= 0, "cannot open the FIFO for writing");
+    const std::vector<std::int64_t> writtenUs = playIntoFifo(server_.fifoPath(), played, clock);
+    QVERIFY2(!writtenUs.empty(), "cannot open the FIFO for writing");
     QTest::qWait(200);
     microphone.stop();
     QCOMPARE(errors.load(), 0);
@@ -139,13 +144,28 @@ class MicrophoneSourceTest : public QObject {
                                   static_cast<std::int64_t>(firstAbove(reference, 0.02f));
     std::int64_t lag = -1;
     const double peak = correlationPeak(captured, reference, onsetLag - kRate / 4, onsetLag + kRate / 4, &lag);
-    const double latencyMs = (ring.sampleTimeUs(lag) - writtenUs) / 1000.0;
-    qInfo("normalised cross-correlation peak %.4f at lag %lld samples; the stamp of the first "
-          "sample is %.1f ms after it was written",
-          peak, static_cast<long long>(lag), latencyMs);
+    qInfo("normalised cross-correlation peak %.4f at lag %lld samples", peak, static_cast<long long>(lag));
     QVERIFY2(peak >= 0.95, qPrintable(QString::number(peak)));
-    // Audio and video meet within a video frame (40 ms) only if the stamps are that true.
-    QVERIFY2(std::abs(latencyMs) <= 40.0, qPrintable(QString::number(latencyMs)));
+
+    // Audio meets video within a video frame (40 ms) only if every stamp is that true:
+    // the stamp of each piece's first sample against the time it was due to go into
+    // the FIFO (a microphone's samples come at a steady rate; a piece enters at once,
+    // so a stamp up to 5 ms early is exact). Pieces the writer itself was late with on
+    // this busy machine say nothing about the capture and are left out.
+    double worstMs = 0, sumMs = 0;
+    std::size_t onTime = 0;
+    for (std::size_t k = 0; k < writtenUs.size(); ++k) {
+      const std::int64_t dueUs = writtenUs[0] + static_cast<std::int64_t>(k * kPiece) * 1'000'000 / kRate;
+      if (writtenUs[k] - dueUs > 5'000) continue;
+      ++onTime;
+      const double errorMs = (ring.sampleTimeUs(lag + static_cast<std::int64_t>(k * kPiece)) - dueUs) / 1e3;
+      sumMs += errorMs;
+      if (std::abs(errorMs) > std::abs(worstMs)) worstMs = errorMs;
+    }
+    qInfo("stamp minus due time over %zu of %zu pieces written on time: mean %+.1f ms, worst %+.1f ms", onTime,
+          writtenUs.size(), sumMs / onTime, worstMs);
+    QVERIFY2(onTime >= writtenUs.size() / 2, "the writer was late with most pieces: the machine is too busy");
+    QVERIFY2(std::abs(worstMs) <= 40.0, qPrintable(QString::number(worstMs)));
   }
 
   void hotPlugAndSelection() {
