@@ -8,6 +8,9 @@
 #include "core/capture/ClipFrameSource.h"
 #include "core/capture/DropOldestQueue.h"
 #include "core/media/ClipDecoder.h"
+#include "core/media/FaceLandmarker.h"
+#include "core/media/MouthCropper.h"
+#include "core/media/MouthExtractor.h"
 #include "media/MediaTestSupport.h"
 
 using namespace sinkscope;
@@ -70,6 +73,38 @@ class ClipFrameSourceTest : public QObject {
     for (std::size_t i : {std::size_t{0}, frames.size() / 2, frames.size() - 1}) {
       QVERIFY(frames[i].bgr.empty());
       QVERIFY(frames[i].gray.pixels == reference.frames[i].gray.pixels);
+    }
+  }
+
+  // Captured frames are what the mouth pipeline takes: landmarks tracked on the BGR
+  // pictures and crops cut from the gray ones give MouthExtractor's crops of the file.
+  void framesFeedTheMouthPipeline() {
+    SINKSCOPE_REQUIRE_SHARED_MEDIA();
+    const std::string path = st::sharedMedia("lrs2_00008.mp4");
+    CaptureClock clock;
+    ClipFrameSource source(path, clock);
+    DropOldestQueue<CapturedFrame> queue(128);
+    source.start([&](CapturedFrame&& frame) { queue.push(std::move(frame)); });
+    FaceLandmarker landmarker;
+    std::vector<std::optional<Landmarks68>> track;
+    std::vector<Image> grays;
+    while (source.isActive() || queue.size() > 0) {
+      if (auto frame = queue.pop(std::chrono::milliseconds(100))) {
+        const std::optional<FaceLandmarks> face = landmarker.track(frame->bgr);
+        track.push_back(face ? std::optional<Landmarks68>(face->points) : std::nullopt);
+        grays.push_back(std::move(frame->gray));
+      }
+    }
+    QCOMPARE(queue.droppedCount(), std::int64_t{0});
+    MouthCropper cropper;
+    cropper.setTrack(track);
+
+    MouthExtractor extractor;
+    std::vector<Image> expected;
+    extractor.run(path, [&](MouthFrame&& frame) { expected.push_back(std::move(frame.crop)); });
+    QCOMPARE(grays.size(), expected.size());
+    for (std::size_t i = 0; i < grays.size(); ++i) {
+      QVERIFY2(cropper.crop(grays[i], i).pixels == expected[i].pixels, qPrintable(QString("frame %1").arg(i)));
     }
   }
 
