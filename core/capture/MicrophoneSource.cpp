@@ -115,7 +115,8 @@ struct MicrophoneSource::Impl {
     wanted.setSampleRate(kSampleRateHz);
     wanted.setChannelCount(1);
     wanted.setSampleFormat(QAudioFormat::Float);
-    const QAudioFormat format = device.isFormatSupported(wanted) ? wanted : device.preferredFormat();
+    const QAudioFormat format =
+        !options.useDeviceFormat && device.isFormatSupported(wanted) ? wanted : device.preferredFormat();
     source = new QAudioSource(device, format, thread.context());
     const int bufferBytes = format.bytesForDuration(static_cast<qint64>(options.bufferMs) * 1000);
     source->setBufferSize(std::max(bufferBytes, format.bytesPerFrame()));

@@ -11,6 +11,9 @@ namespace sinkscope {
 struct MicrophoneOptions {
   std::string deviceId;  // a CaptureDeviceInfo::id; empty for the system's default
   int bufferMs = 20;     // the device buffer asked for: the latency of each block
+  // Open the device in its own preferred format and convert here, even when it
+  // offers 16 kHz mono float (a sound server's own resampling may be poor).
+  bool useDeviceFormat = false;
 };
 
 // A microphone through Qt Multimedia's QAudioSource, on a thread of its own. Asks

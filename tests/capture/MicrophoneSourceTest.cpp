@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <atomic>
 #include <cmath>
 #include <thread>
@@ -23,26 +24,30 @@ namespace {
 
 constexpr int kRate = AudioSource::kSampleRateHz;
 
-constexpr std::size_t kPiece = kRate / 200;
+constexpr std::size_t kPiece = kRate / 200;  // 5 ms at 16 kHz
 
-// Writes `samples` into the FIFO as s16le in 5 ms pieces at real-time pace, as a
+std::vector<std::int16_t> pcmOf(const std::vector<float>& samples) {
+  std::vector<std::int16_t> pcm;
+  for (float v : samples) pcm.push_back(static_cast<std::int16_t>(std::lround(std::clamp(v, -1.0f, 1.0f) * 32767.0f)));
+  return pcm;
+}
+
+// Writes interleaved s16le into the FIFO in 5 ms pieces at real-time pace, as a
 // microphone would hear them; returns the clock time at which each piece went in
 // (empty when the FIFO cannot be opened).
-std::vector<std::int64_t> playIntoFifo(const QString& fifo, const std::vector<float>& samples,
-                                       const CaptureClock& clock) {
+std::vector<std::int64_t> playIntoFifo(const QString& fifo, const std::vector<std::int16_t>& pcm, int rateHz,
+                                       int channels, const CaptureClock& clock) {
   std::vector<std::int64_t> writtenUs;
   const int fd = ::open(fifo.toLocal8Bit().constData(), O_WRONLY);
   if (fd < 0) return writtenUs;
+  const std::size_t piece = static_cast<std::size_t>(rateHz / 200 * channels);
   const std::int64_t startUs = clock.nowUs();
-  std::vector<std::int16_t> pcm(kPiece);
-  for (std::size_t at = 0; at < samples.size(); at += kPiece) {
-    const std::size_t n = std::min(kPiece, samples.size() - at);
-    for (std::size_t i = 0; i < n; ++i) {
-      pcm[i] = static_cast<std::int16_t>(std::lround(std::clamp(samples[at + i], -1.0f, 1.0f) * 32767.0f));
-    }
-    std::this_thread::sleep_until(clock.toTimePoint(startUs + static_cast<std::int64_t>(at) * 1'000'000 / kRate));
+  for (std::size_t at = 0; at < pcm.size(); at += piece) {
+    const std::size_t n = std::min(piece, pcm.size() - at);
+    std::this_thread::sleep_until(
+        clock.toTimePoint(startUs + static_cast<std::int64_t>(at / channels) * 1'000'000 / rateHz));
     writtenUs.push_back(clock.nowUs());
-    if (::write(fd, pcm.data(), n * sizeof(std::int16_t)) < 0) break;
+    if (::write(fd, pcm.data() + at, n * sizeof(std::int16_t)) < 0) break;
   }
   ::close(fd);
   return writtenUs;
@@ -127,7 +132,7 @@ class MicrophoneSourceTest : public QObject {
     QTest::qWait(300);
     std::vector<float> played = reference;
     played.resize(played.size() + kRate / 2, 0.0f);  // lets the tail through the buffers
-    const std::vector<std::int64_t> writtenUs = playIntoFifo(server_.fifoPath(), played, clock);
+    const std::vector<std::int64_t> writtenUs = playIntoFifo(server_.fifoPath(), pcmOf(played), kRate, 1, clock);
     QVERIFY2(!writtenUs.empty(), "cannot open the FIFO for writing");
     QTest::qWait(200);
     microphone.stop();
@@ -144,7 +149,7 @@ class MicrophoneSourceTest : public QObject {
                                   static_cast<std::int64_t>(firstAbove(reference, 0.02f));
     std::int64_t lag = -1;
     const double peak = correlationPeak(captured, reference, onsetLag - kRate / 4, onsetLag + kRate / 4, &lag);
-    qInfo("normalised cross-correlation peak %.4f at lag %lld samples", peak, static_cast<long long>(lag));
+    qInfo("normalised cross-correlation peak %.5f at lag %lld samples", peak, static_cast<long long>(lag));
     QVERIFY2(peak >= 0.95, qPrintable(QString::number(peak)));
 
     // Audio meets video within a video frame (40 ms) only if every stamp is that true:
@@ -166,6 +171,49 @@ class MicrophoneSourceTest : public QObject {
           writtenUs.size(), sumMs / onTime, worstMs);
     QVERIFY2(onTime >= writtenUs.size() / 2, "the writer was late with most pieces: the machine is too busy");
     QVERIFY2(std::abs(worstMs) <= 40.0, qPrintable(QString::number(worstMs)));
+  }
+
+  // A 44.1 kHz stereo microphone opened in its own format: the conversion to 16 kHz
+  // mono is ours (AudioResampler), the 44.1 kHz stereo input ffmpeg's.
+  void convertsTheDeviceFormatItself() {
+    if (!serverProblem_.isEmpty()) QSKIP(qPrintable(serverProblem_));
+    SINKSCOPE_REQUIRE_SHARED_MEDIA();
+    SINKSCOPE_REQUIRE_FFMPEG();
+    const QString fifo = server_.path("stereo.fifo");
+    QVERIFY(server_.pactl({"load-module", "module-pipe-source", "source_name=stereo", "file=" + fifo,
+                           "format=s16le", "rate=44100", "channels=2"})
+                .isEmpty());
+    DecodeOptions audioOnly;
+    audioOnly.video = false;
+    const std::vector<float> speech = ClipDecoder::decodeAll(st::sharedMedia("jfk.wav"), audioOnly).waveform;
+    const std::vector<float> reference(speech.begin(), speech.begin() + 3 * kRate);
+    const QByteArray bytes = st::ffmpegOutput({"-i", QString::fromStdString(st::sharedMedia("jfk.wav")), "-t", "3.5",
+                                               "-af", "apad", "-ar", "44100", "-ac", "2", "-f", "s16le", "-"});
+    std::vector<std::int16_t> pcm(static_cast<std::size_t>(bytes.size()) / 2);
+    std::memcpy(pcm.data(), bytes.constData(), pcm.size() * 2);
+    QVERIFY(pcm.size() >= std::size_t{3 * 44100 * 2});
+
+    CaptureClock clock;
+    AudioRingBuffer ring(10 * kRate);
+    MicrophoneOptions options;
+    options.deviceId = "stereo";
+    options.useDeviceFormat = true;
+    MicrophoneSource microphone(clock, options);
+    microphone.start([&](AudioBlock&& block) { ring.write(block); });
+    QCOMPARE(QString::fromStdString(microphone.deviceFormat()).left(16), QStringLiteral("44100 Hz, 2 ch, "));
+    QTest::qWait(300);
+    QVERIFY(!playIntoFifo(fifo, pcm, 44100, 2, clock).empty());
+    QTest::qWait(200);
+    microphone.stop();
+
+    const std::vector<float> captured = ring.read(0, ring.capacity());
+    const std::int64_t onsetLag = static_cast<std::int64_t>(firstAbove(captured, 0.02f)) -
+                                  static_cast<std::int64_t>(firstAbove(reference, 0.02f));
+    std::int64_t lag = -1;
+    const double peak = correlationPeak(captured, reference, onsetLag - kRate / 4, onsetLag + kRate / 4, &lag);
+    qInfo("44.1 kHz stereo device (%s): %zu samples captured, peak %.5f at lag %lld", microphone.deviceFormat().c_str(),
+          captured.size(), peak, static_cast<long long>(lag));
+    QVERIFY2(peak >= 0.95, qPrintable(QString::number(peak)));
   }
 
   void hotPlugAndSelection() {
