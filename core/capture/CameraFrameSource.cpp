@@ -70,7 +70,12 @@ struct CameraFrameSource::Impl {
     // Image keeps OpenCV's BGR order, which QImage has as BGR888.
     if (options.bgr) captured.bgr = imageOf(picture.convertToFormat(QImage::Format_BGR888), 3);
     if (options.gray) captured.gray = imageOf(picture.convertToFormat(QImage::Format_Grayscale8), 1);
-    onFrame(std::move(captured));
+    // Nothing may escape into the backend's thread.
+    try {
+      onFrame(std::move(captured));
+    } catch (const std::exception& error) {
+      if (onError) onError("camera '" + device.description().toStdString() + "': " + error.what());
+    }
   }
 
   void openOnThread() {

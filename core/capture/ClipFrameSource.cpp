@@ -79,7 +79,7 @@ struct ClipFrameSource::Impl {
         std::lock_guard<std::mutex> lock(mutex);
         if (stopRequested) break;
       }
-    } catch (const Error& error) {
+    } catch (const std::exception& error) {
       if (onError) onError(error.what());
     }
     active = false;

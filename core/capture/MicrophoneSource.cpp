@@ -83,6 +83,8 @@ struct MicrophoneSource::Impl {
     return anchors.front().second;
   }
 
+  std::string description() const { return "microphone '" + device.description().toStdString() + "'"; }
+
   void readAvailable() {
     const std::int64_t nowUs = clock.nowUs();
     pending += io->readAll();
@@ -107,7 +109,12 @@ struct MicrophoneSource::Impl {
     block.firstSample = outputSamples;
     block.firstSampleUs = originUs + outputSamples * 1'000'000 / kSampleRateHz;
     outputSamples += static_cast<std::int64_t>(block.samples.size());
-    onBlock(std::move(block));
+    // Nothing may escape into Qt's event loop.
+    try {
+      onBlock(std::move(block));
+    } catch (const std::exception& error) {
+      if (onError) onError(description() + ": " + error.what());
+    }
   }
 
   void openOnThread() {
@@ -165,9 +172,7 @@ MicrophoneSource::MicrophoneSource(const CaptureClock& clock, MicrophoneOptions 
 
 MicrophoneSource::~MicrophoneSource() { stop(); }
 
-std::string MicrophoneSource::description() const {
-  return "microphone '" + impl_->device.description().toStdString() + "'";
-}
+std::string MicrophoneSource::description() const { return impl_->description(); }
 
 void MicrophoneSource::start(BlockCallback onBlock, ErrorCallback onError) {
   stop();
