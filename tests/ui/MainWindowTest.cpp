@@ -58,6 +58,18 @@ class MainWindowTest : public QObject {
     QCOMPARE(window.selection()->current(), 4);
     QCOMPARE(selected.count(), 1);
     QVERIFY(window.errorMessage().isEmpty());
+
+    // Save the session and reopen it in a window without a model: the same trace.
+    const QString session = dir_.filePath("s.sinkscope");
+    QVERIFY(window.saveSession(session));
+    InferenceController idle;
+    MainWindow replay(&idle);
+    QVERIFY(replay.openSession(session));
+    const TracePtr back = replay.trace();
+    QCOMPARE(back->numTokens(), trace->numTokens());
+    QCOMPARE(back->transcript, trace->transcript);
+    QCOMPARE(back->taps.size(), trace->taps.size());
+    for (const auto& [name, tensor] : trace->taps) QCOMPARE(back->at(name).values, tensor.values);
   }
 
   void failuresLeaveAUsableWindow() {

@@ -1,5 +1,8 @@
 #include "ui/main/MainWindow.h"
 
+#include <map>
+#include <string>
+
 #include <QAction>
 #include <QCloseEvent>
 #include <QComboBox>
@@ -19,6 +22,7 @@
 #include <QToolBar>
 #include <QVBoxLayout>
 
+#include "core/io/TraceFile.h"
 #include "ui/controllers/InferenceController.h"
 #include "ui/main/TokenSelection.h"
 #include "ui/views/TokenStrip.h"
@@ -98,6 +102,23 @@ void MainWindow::buildActions() {
     if (!dir.isEmpty()) this->openModel(dir);
   });
   openModel->setShortcut(QKeySequence(tr("Ctrl+M")));
+  file->addAction(tr("Open &session\u2026"), this, [this] {
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open a saved session"), QString(),
+                                                      tr("sinkscope sessions (*.sinkscope);;All files (*)"));
+    if (!path.isEmpty()) openSession(path);
+  })->setShortcut(QKeySequence(tr("Ctrl+Shift+O")));
+  file->addAction(tr("&Save session\u2026"), this, [this] {
+    if (!trace_) {
+      showError(tr("Nothing to save yet: run a clip or a prompt first."));
+      return;
+    }
+    QString path = QFileDialog::getSaveFileName(this, tr("Save the session"), QStringLiteral("session.sinkscope"),
+                                                tr("sinkscope sessions (*.sinkscope)"));
+    if (path.isEmpty()) return;
+    if (!path.endsWith(QLatin1String(".sinkscope"))) path += QLatin1String(".sinkscope");
+    saveSession(path);
+  })->setShortcut(QKeySequence::Save);
+  file->addSeparator();
   recentMenu_ = file->addMenu(tr("&Recent clips"));
   rebuildRecentMenu();
   file->addSeparator();
@@ -149,8 +170,43 @@ void MainWindow::addView(QWidget* view, const QString& title, Qt::DockWidgetArea
 
 void MainWindow::openClip(const QString& path) {
   banner_->hide();
+  currentClip_ = path;
   rememberClip(path);
   controller_->runClip(path, chosenModality());
+}
+
+bool MainWindow::saveSession(const QString& path) {
+  if (!trace_) return false;
+  try {
+    std::map<std::string, std::string> extra{{"sinkscope.session.clip", currentClip_.toStdString()},
+                                             {"sinkscope.session.layer", std::to_string(layer_->value())}};
+    if (const ModelSummary* summary = controller_->summary()) {
+      extra["sinkscope.session.model"] = summary->directory;
+    }
+    TraceFile::save(*trace_, path.toStdString(), extra);
+    statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
+    return true;
+  } catch (const std::exception& e) {
+    showError(QString::fromStdString(e.what()));
+    return false;
+  }
+}
+
+bool MainWindow::openSession(const QString& path) {
+  try {
+    std::map<std::string, std::string> extra;
+    TracePtr trace = TraceFile::load(path.toStdString(), &extra);
+    currentClip_ = QString::fromStdString(extra["sinkscope.session.clip"]);
+    showTrace(std::move(trace));
+    bool ok = false;
+    const int layer = QString::fromStdString(extra["sinkscope.session.layer"]).toInt(&ok);
+    if (ok) layer_->setValue(layer);
+    setWindowTitle(tr("sinkscope \u2014 %1").arg(QFileInfo(path).fileName()));
+    return true;
+  } catch (const std::exception& e) {
+    showError(QString::fromStdString(e.what()));
+    return false;
+  }
 }
 
 void MainWindow::openModel(const QString& directory) {

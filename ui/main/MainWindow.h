@@ -41,6 +41,10 @@ class MainWindow : public QMainWindow {
   void openClip(const QString& path);
   void openModel(const QString& directory);
   void runPrompt();
+  // Sessions: the trace with the clip path and view settings, replayed without the
+  // model. Errors reach showError.
+  bool saveSession(const QString& path);
+  bool openSession(const QString& path);
   void showTrace(sinkscope::TracePtr trace);
   void showError(const QString& message);
 
@@ -59,6 +63,7 @@ class MainWindow : public QMainWindow {
   void onModelLoaded(const QString& name);
   Modality chosenModality() const;
 
+  QString currentClip_;
   InferenceController* controller_;
   TokenSelection* selection_;
   TokenStrip* tokenStrip_;
