@@ -4,6 +4,8 @@
 #include <string>
 
 #include <QAction>
+#include <QApplication>
+#include <QStyle>
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDockWidget>
@@ -24,6 +26,7 @@
 
 #include "core/io/TraceFile.h"
 #include "ui/controllers/InferenceController.h"
+#include "ui/main/TeachingNotes.h"
 #include "ui/main/TokenSelection.h"
 #include "ui/views/TokenStrip.h"
 #include "ui/views/TranscriptView.h"
@@ -33,6 +36,15 @@ namespace sinkscope::ui {
 namespace {
 constexpr int kRecentClips = 8;
 const char* const kRecentKey = "recentClips";
+
+QLabel* noteLabel(const QString& text, QWidget* parent) {
+  auto* label = new QLabel(text, parent);
+  label->setWordWrap(true);
+  label->setStyleSheet(QStringLiteral("QLabel { background: #fff6d5; color: #3d3000; border: 1px solid #e6d28a;"
+                                      " border-radius: 4px; padding: 6px; }"));
+  label->hide();
+  return label;
+}
 }  // namespace
 
 MainWindow::MainWindow(InferenceController* controller, QWidget* parent)
@@ -51,6 +63,9 @@ MainWindow::MainWindow(InferenceController* controller, QWidget* parent)
                                         " border-radius: 4px; padding: 6px; }"));
   banner_->hide();
   column->addWidget(banner_);
+  QLabel* tokensNote = noteLabel(TeachingNotes::text(TeachingNotes::View::Tokens), central);
+  notes_.append(tokensNote);
+  column->addWidget(tokensNote);
 
   auto* splitter = new QSplitter(Qt::Vertical, central);
   tokenStrip_ = new TokenStrip(selection_, splitter);
@@ -84,6 +99,8 @@ MainWindow::MainWindow(InferenceController* controller, QWidget* parent)
   });
 
   QSettings settings;
+  setTeachingMode(settings.value("view/teaching", false).toBool());
+  if (settings.value("view/dark", false).toBool()) setDarkTheme(true);
   restoreGeometry(settings.value("window/geometry").toByteArray());
   resize(size().isEmpty() ? QSize(1280, 800) : size());
 }
@@ -124,6 +141,16 @@ void MainWindow::buildActions() {
   file->addSeparator();
   file->addAction(tr("&Quit"), this, &QWidget::close)->setShortcut(QKeySequence::Quit);
   viewMenu_ = menuBar()->addMenu(tr("&View"));
+  QAction* teaching = viewMenu_->addAction(tr("&Teaching mode"), this, &MainWindow::setTeachingMode);
+  teaching->setCheckable(true);
+  teaching->setShortcut(QKeySequence(tr("F2")));
+  teaching->setToolTip(tr("Show a short explanation above every view"));
+  QAction* dark = viewMenu_->addAction(tr("&Dark theme"), this, &MainWindow::setDarkTheme);
+  dark->setCheckable(true);
+  QSettings settings;
+  teaching->setChecked(settings.value("view/teaching", false).toBool());
+  dark->setChecked(settings.value("view/dark", false).toBool());
+  viewMenu_->addSeparator();
 
   QToolBar* bar = addToolBar(tr("Source"));
   bar->setObjectName(QStringLiteral("sourceToolBar"));
@@ -160,12 +187,50 @@ void MainWindow::buildActions() {
 
 QString MainWindow::errorMessage() const { return banner_->isVisible() ? banner_->text() : QString(); }
 
-void MainWindow::addView(QWidget* view, const QString& title, Qt::DockWidgetArea area) {
+void MainWindow::addView(QWidget* view, const QString& title, Qt::DockWidgetArea area, const QString& note) {
   auto* dock = new QDockWidget(title, this);
   dock->setObjectName(title);
-  dock->setWidget(view);
+  if (note.isEmpty()) {
+    dock->setWidget(view);
+  } else {
+    auto* box = new QWidget(dock);
+    auto* column = new QVBoxLayout(box);
+    column->setContentsMargins(0, 0, 0, 0);
+    QLabel* label = noteLabel(note, box);
+    label->setVisible(teaching_);
+    notes_.append(label);
+    column->addWidget(label);
+    column->addWidget(view, 1);
+    dock->setWidget(box);
+  }
   addDockWidget(area, dock);
   viewMenu_->addAction(dock->toggleViewAction());
+}
+
+void MainWindow::setTeachingMode(bool on) {
+  teaching_ = on;
+  for (QLabel* label : notes_) label->setVisible(on);
+  QSettings().setValue("view/teaching", on);
+}
+
+void MainWindow::setDarkTheme(bool dark) {
+  QPalette palette = QApplication::style()->standardPalette();
+  if (dark) {
+    palette.setColor(QPalette::Window, QColor(37, 37, 40));
+    palette.setColor(QPalette::WindowText, QColor(230, 230, 230));
+    palette.setColor(QPalette::Base, QColor(26, 26, 28));
+    palette.setColor(QPalette::AlternateBase, QColor(45, 45, 48));
+    palette.setColor(QPalette::Text, QColor(230, 230, 230));
+    palette.setColor(QPalette::Button, QColor(50, 50, 54));
+    palette.setColor(QPalette::ButtonText, QColor(230, 230, 230));
+    palette.setColor(QPalette::ToolTipBase, QColor(50, 50, 54));
+    palette.setColor(QPalette::ToolTipText, QColor(230, 230, 230));
+    palette.setColor(QPalette::Highlight, QColor(64, 128, 220));
+    palette.setColor(QPalette::HighlightedText, Qt::white);
+    palette.setColor(QPalette::PlaceholderText, QColor(150, 150, 150));
+  }
+  QApplication::setPalette(palette);
+  QSettings().setValue("view/dark", dark);
 }
 
 void MainWindow::openClip(const QString& path) {

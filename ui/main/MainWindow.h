@@ -34,8 +34,12 @@ class MainWindow : public QMainWindow {
   TracePtr trace() const { return trace_; }
   // The message a user sees after a failure (empty when none is shown).
   QString errorMessage() const;
-  // Adds a view as a dock (object name = title, for saved layouts).
-  void addView(QWidget* view, const QString& title, Qt::DockWidgetArea area);
+  // Adds a view as a dock (object name = title, for saved layouts), with the note
+  // that teaching mode shows above it.
+  void addView(QWidget* view, const QString& title, Qt::DockWidgetArea area, const QString& note = {});
+  bool teachingMode() const { return teaching_; }
+  void setTeachingMode(bool on);
+  void setDarkTheme(bool dark);
 
  public slots:
   void openClip(const QString& path);
@@ -64,6 +68,8 @@ class MainWindow : public QMainWindow {
   Modality chosenModality() const;
 
   QString currentClip_;
+  QList<QLabel*> notes_;
+  bool teaching_ = false;
   InferenceController* controller_;
   TokenSelection* selection_;
   TokenStrip* tokenStrip_;
