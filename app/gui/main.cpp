@@ -15,6 +15,7 @@
 
 #include "ui/controllers/InferenceController.h"
 #include "ui/main/MainWindow.h"
+#include "ui/panels/AnalysisPanels.h"
 
 namespace {
 
@@ -50,6 +51,7 @@ int main(int argc, char** argv) {
 
   sinkscope::ui::InferenceController controller;
   sinkscope::ui::MainWindow window(&controller);
+  new sinkscope::ui::AnalysisPanels(&window);
   window.show();
 
   const QString clipPath = parser.value(clip);

@@ -8,6 +8,18 @@
 
 namespace sinkscope::ui {
 
+namespace {
+
+// What the views draw: the analysis taps plus every head's attention pattern (the
+// attention map and the per-step rows need them).
+RunOptions viewOptions() {
+  RunOptions options;
+  options.capture.patterns.push_back("blocks.*.attn.hook_pattern");
+  return options;
+}
+
+}  // namespace
+
 InferenceController::InferenceController(QObject* parent) : QObject(parent) {
   qRegisterMetaType<sinkscope::TracePtr>();
   connect(&watcher_, &QFutureWatcherBase::finished, this, &InferenceController::finish);
@@ -51,7 +63,7 @@ void InferenceController::runText(const QString& prompt, int maxNewTokens) {
   watcher_.setFuture(QtConcurrent::run([engine, text, maxNewTokens]() {
     Outcome outcome;
     try {
-      RunOptions options;
+      RunOptions options = viewOptions();
       options.maxNewTokens = maxNewTokens;
       outcome.trace = engine->runText(text, options);
     } catch (const std::exception& e) {
@@ -73,7 +85,7 @@ void InferenceController::runClip(const QString& path, sinkscope::Modality modal
     Outcome outcome;
     try {
       const ClipMedia media = ClipLoader::load(file, usesAudio(modality), usesVideo(modality));
-      outcome.trace = engine->runMedia(media, modality);
+      outcome.trace = engine->runMedia(media, modality, viewOptions());
     } catch (const std::exception& e) {
       outcome.error = QString::fromStdString(e.what());
     }
