@@ -68,7 +68,8 @@ class ClipFrameSourceTest : public QObject {
           qPrintable(file), frames.size(), spanSec, framesPerSec, (framesPerSec / 25.0 - 1) * 100, worstLateUs / 1e3);
     QVERIFY(spanSec >= 2.0);
     QVERIFY2(std::abs(framesPerSec / 25.0 - 1) <= 0.05, qPrintable(QString::number(framesPerSec)));
-    QVERIFY2(worstLateUs < 40'000, qPrintable(QString::number(worstLateUs)));
+    // Only delivery can be late (a busy machine); the stamps above stay exact.
+    QVERIFY2(worstLateUs < 100'000, qPrintable(QString::number(worstLateUs)));
 
     for (std::size_t i : {std::size_t{0}, frames.size() / 2, frames.size() - 1}) {
       QVERIFY(frames[i].bgr.empty());
