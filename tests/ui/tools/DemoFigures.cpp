@@ -1,0 +1,78 @@
+// Renders every plot of the planted trace (tests/support/PlantedTrace.h) as PNG, PDF
+// and SVG into a folder, in the light and the dark theme, so people can look at them.
+// Usage: sinkscope-demo-figures OUT_DIR
+#include <QApplication>
+#include <QDir>
+#include <cstdio>
+#include <functional>
+
+#include "core/base/Error.h"
+#include "support/PlantedTrace.h"
+#include "ui/plots/AttentionMapPlot.h"
+#include "ui/plots/BosCosinePlot.h"
+#include "ui/plots/MassiveActivationBarsPlot.h"
+#include "ui/plots/MassiveActivationPlot.h"
+#include "ui/plots/SinkMapPlot.h"
+#include "ui/plots/TopKPlot.h"
+#include "ui/plots/FigureExporter.h"
+
+using namespace sinkscope;
+using namespace sinkscope::ui;
+
+namespace {
+
+void render(PlotWidget& plot, PlotTheme theme, const QDir& dir, const QString& name, int widthPx, int heightPx) {
+  plot.setTheme(theme);
+  const QString suffix = theme == PlotTheme::Dark ? QStringLiteral("_dark") : QString();
+  const QStringList paths = FigureExporter::saveAll(plot, dir.filePath(name + suffix), widthPx, heightPx);
+  for (const QString& path : paths) std::printf("%s\n", qPrintable(path));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
+  QApplication app(argc, argv);
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: sinkscope-demo-figures OUT_DIR\n");
+    return 2;
+  }
+  QDir dir(QString::fromLocal8Bit(argv[1]));
+  if (!dir.mkpath(QStringLiteral("."))) {
+    std::fprintf(stderr, "cannot create %s\n", argv[1]);
+    return 1;
+  }
+  try {
+    const Trace trace = test::PlantedTrace::make();
+    for (PlotTheme theme : {PlotTheme::Light, PlotTheme::Dark}) {
+      AttentionMapPlot attention;
+      attention.setData(AttentionMapData::fromTrace(trace, 3, 0));
+      render(attention, theme, dir, QStringLiteral("attention_layer3_head0"), 900, 860);
+      AttentionMapPlot average;
+      average.setData(AttentionMapData::fromTrace(trace, 3, -1));
+      render(average, theme, dir, QStringLiteral("attention_layer3_mean"), 900, 860);
+      MassiveActivationPlot massive;
+      massive.setData(MassiveActivationData::fromTrace(trace, 3));
+      render(massive, theme, dir, QStringLiteral("massive_layer3"), 1000, 760);
+      MassiveActivationBarsPlot bars;
+      bars.setData(MassiveActivationData::fromTrace(trace, 3));
+      render(bars, theme, dir, QStringLiteral("massive_bars_layer3"), 1100, 720);
+      TopKPlot topK;
+      topK.setData(TopKData::fromTrace(trace));
+      render(topK, theme, dir, QStringLiteral("topk"), 760, 520);
+      BosCosinePlot cosine;
+      BosCosineData cosineData = BosCosineData::fromTrace(trace);
+      cosineData.highlightTokens = {1, 22};
+      cosine.setData(cosineData);
+      cosine.setSelectedToken(30);
+      render(cosine, theme, dir, QStringLiteral("bos_cosine"), 760, 560);
+      SinkMapPlot sinks;
+      sinks.setData(SinkMapData::fromTrace(trace));
+      render(sinks, theme, dir, QStringLiteral("sink_map"), 1000, 460);
+    }
+  } catch (const Error& error) {
+    std::fprintf(stderr, "%s\n", error.what());
+    return 1;
+  }
+  return 0;
+}
