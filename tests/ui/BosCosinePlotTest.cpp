@@ -1,6 +1,8 @@
 #include <QtTest>
 #include <cmath>
+#include <qcustomplot.h>
 
+#include "core/base/Error.h"
 #include "support/PlantedTrace.h"
 #include "ui/plots/BosCosinePlot.h"
 

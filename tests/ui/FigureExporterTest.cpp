@@ -1,5 +1,6 @@
 #include <QFile>
 #include <QImage>
+#include <QPainter>
 #include <QSet>
 #include <QSvgRenderer>
 #include <QTemporaryDir>

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <qcustomplot.h>
 
+#include "core/base/Error.h"
 #include "support/PlantedTrace.h"
 #include "ui/plots/MassiveActivationBarsPlot.h"
 #include "ui/plots/MassiveActivationPlot.h"

@@ -161,7 +161,7 @@ void BosCosinePlot::rebuild() {
     graph->setPen(QPen(selected ? palette_.selection() : color, selected ? 2.2 : 1.6, styles[index++ % 4]));
     graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssSquare, color, color, 5));
     for (int r = 0; r < rows; ++r) graph->addData(r, data_.cosine.at(r, t));
-    graph->setName(QStringLiteral("%1 %2%3").arg(t).arg(tokenLabel(data_.tokens[t], 16),
+    graph->setName(QStringLiteral("token %1 \"%2\"%3").arg(t).arg(tokenLabel(data_.tokens[t], 16),
                                                         selected ? QStringLiteral(" (selected)") : QString()));
     graph->setProperty("legend", true);
   }

@@ -94,8 +94,8 @@ void MassiveActivationPlot::rebuild() {
   // Column c covers dims [c*step, (c+1)*step); its centre sits at the middle dim.
   const double firstCentre = 0.5 * (step - 1);
   map->data()->setRange(QCPRange(firstCentre, firstCentre + (columns - 1) * step), QCPRange(0, count - 1));
-  double lowest = 1e30;
-  double highest = 0.0;
+  std::vector<double> cells;
+  cells.reserve(static_cast<std::size_t>(count) * columns);
   for (int t = 0; t < count; ++t) {
     for (int c = 0; c < columns; ++c) {
       double peak = 0.0;
@@ -104,12 +104,16 @@ void MassiveActivationPlot::rebuild() {
       }
       peak = std::max(kFloor, peak);
       map->data()->setCell(c, t, peak);
-      lowest = std::min(lowest, peak);
-      highest = std::max(highest, peak);
+      cells.push_back(peak);
     }
   }
-  colorLower_ = lowest;
-  colorUpper_ = std::max(highest, lowest * 10);
+  // The scale starts at the 5th percentile: a few near-zero values would otherwise
+  // spend decades of colour on nothing.
+  const double highest = *std::max_element(cells.begin(), cells.end());
+  auto fifth = cells.begin() + cells.size() / 20;
+  std::nth_element(cells.begin(), fifth, cells.end());
+  colorLower_ = *fifth;
+  colorUpper_ = std::max(highest, colorLower_ * 10);
   map->setInterpolate(false);
 
   auto* scale = new QCPColorScale(plot_);
@@ -182,7 +186,7 @@ void MassiveActivationPlot::rebuild() {
     bars->setBrush(palette_.color(run.segment));
     for (int t = run.begin; t < run.end; ++t) bars->addData(t, peaks[t]);
   }
-  body_->setColumnStretchFactor(0, 4.0);
+  body_->setColumnStretchFactor(0, 3.0);
   body_->setColumnStretchFactor(1, 0.01);
   body_->setColumnStretchFactor(2, 1.0);
   auto* group = new QCPMarginGroup(plot_);

@@ -85,10 +85,12 @@ ObliqueBarChart::Geometry ObliqueBarChart::layout(const QRectF& area) const {
 
   Geometry g;
   g.cellWidth = width / (columns + kDepthRight * rows);
-  double depthUp = kDepthUp * g.cellWidth;
-  // Keep at least 55 % of the height for the bars themselves.
-  if (depthUp * rows > 0.45 * height) depthUp = 0.45 * height / rows;
-  g.depthStep = QPointF(kDepthRight * g.cellWidth, -depthUp);
+  // Rows at least a text line apart, so their labels do not collide; at most 45 %
+  // of the height goes to depth, the rest to the bars themselves.
+  double depthUp = std::max(kDepthUp * g.cellWidth, 1.25 * metrics.height());
+  depthUp = std::min(depthUp, 0.45 * height / rows);
+  g.depthStep = QPointF(std::max(kDepthRight * g.cellWidth, 0.6 * depthUp), -depthUp);
+  g.cellWidth = (width - g.depthStep.x() * rows) / columns;
   g.fullHeight = height - depthUp * rows;
   g.origin = QPointF(area.left() + left, area.top() + top + height);
   return g;

@@ -71,6 +71,25 @@ void SinkMapPlot::rebuild() {
     for (int t = 0; t < count; ++t) map->data()->setCell(t, row, data_.fraction.at(row, t));
   }
   map->setInterpolate(false);
+  // Small maps get their nonzero fractions written in the cells.
+  if (count <= 64 && rows <= 32) {
+    QFont font = plot_->font();
+    font.setPointSizeF(6.5);
+    for (int row = 0; row < rows; ++row) {
+      for (int t = 0; t < count; ++t) {
+        const float value = data_.fraction.at(row, t);
+        if (value <= 0.0f) continue;
+        auto* label = new QCPItemText(plot_);
+        label->setClipAxisRect(mapRect_);
+        label->position->setAxes(tokenAxis, layerAxis);
+        label->position->setCoords(t, row);
+        label->setText(value >= 0.995f ? QStringLiteral("1") : QString::number(value, 'f', 2).mid(1));
+        label->setFont(font);
+        label->setColor(value > 0.45f ? QColor(Qt::white) : QColor(0x20, 0x20, 0x20));
+        label->setSelectable(false);
+      }
+    }
+  }
   auto* scale = new QCPColorScale(plot_);
   body_->addElement(0, 1, scale);
   scale->setType(QCPAxis::atRight);

@@ -15,14 +15,12 @@ void TopKData::addLayer(const std::string& label, const HostTensor& hidden) {
   std::transform(hidden.values.begin(), hidden.values.end(), magnitudes.begin(),
                  [](float v) { return std::fabs(v); });
   if (magnitudes.size() < 3) throw ShapeError("TopKData: layer '" + label + "' has fewer than 3 values");
+  median.push_back(TraceTaps::median(magnitudes));
   std::partial_sort(magnitudes.begin(), magnitudes.begin() + 3, magnitudes.end(), std::greater<float>());
   layerLabels.push_back(label);
   top1.push_back(magnitudes[0]);
   top2.push_back(magnitudes[1]);
   top3.push_back(magnitudes[2]);
-  const auto middle = magnitudes.begin() + magnitudes.size() / 2;
-  std::nth_element(magnitudes.begin() + 3, middle, magnitudes.end());
-  median.push_back(*middle);
 }
 
 TopKData TopKData::fromTrace(const Trace& trace) {

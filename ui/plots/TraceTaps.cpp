@@ -143,16 +143,20 @@ std::vector<int> TraceTaps::intermediateSinks(const Trace& trace, float epsilon,
   return tokens;
 }
 
+float TraceTaps::median(std::vector<float> values) {
+  if (values.empty()) return 0.0f;
+  const auto middle = values.begin() + values.size() / 2;
+  std::nth_element(values.begin(), middle, values.end());
+  if (values.size() % 2 == 1) return *middle;
+  const float lower = *std::max_element(values.begin(), middle);
+  return 0.5f * (lower + *middle);
+}
+
 float TraceTaps::medianAbs(const HostTensor& hidden, std::int64_t row) {
   const std::int64_t width = hidden.size(1);
   std::vector<float> magnitudes(static_cast<std::size_t>(width));
   for (std::int64_t d = 0; d < width; ++d) magnitudes[d] = std::fabs(hidden.at(row, d));
-  const auto middle = magnitudes.begin() + width / 2;
-  std::nth_element(magnitudes.begin(), middle, magnitudes.end());
-  if (width % 2 == 1) return *middle;
-  const float upper = *middle;
-  const float lower = *std::max_element(magnitudes.begin(), middle);
-  return 0.5f * (lower + upper);
+  return median(std::move(magnitudes));
 }
 
 std::vector<int> TraceTaps::massiveDims(const HostTensor& hidden, float minAbs, float minRatio) {

@@ -38,6 +38,8 @@ class TraceTaps {
   // Decoder layers with sink scores available (hook_received or hook_pattern).
   static std::vector<int> attentionLayers(const Trace& trace);
 
+  // Median (the mean of the two middle values for an even count); 0 when empty.
+  static float median(std::vector<float> values);
   // Median of |values| of one row of a [T, D] tensor.
   static float medianAbs(const HostTensor& hidden, std::int64_t row);
   // Feature dims that are massive (|h| > minAbs and > minRatio x the token's median

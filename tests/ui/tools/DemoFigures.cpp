@@ -1,8 +1,13 @@
 // Renders every plot of the planted trace (tests/support/PlantedTrace.h) as PNG, PDF
 // and SVG into a folder, in the light and the dark theme, so people can look at them.
+// Each SVG is also drawn back through Qt's SVG renderer into svg-preview/NAME.png, to
+// see the vector output as a viewer shows it without an SVG-capable image viewer.
 // Usage: sinkscope-demo-figures OUT_DIR
 #include <QApplication>
 #include <QDir>
+#include <QImage>
+#include <QPainter>
+#include <QSvgRenderer>
 #include <cstdio>
 #include <functional>
 
@@ -26,6 +31,14 @@ void render(PlotWidget& plot, PlotTheme theme, const QDir& dir, const QString& n
   const QString suffix = theme == PlotTheme::Dark ? QStringLiteral("_dark") : QString();
   const QStringList paths = FigureExporter::saveAll(plot, dir.filePath(name + suffix), widthPx, heightPx);
   for (const QString& path : paths) std::printf("%s\n", qPrintable(path));
+  QSvgRenderer renderer(paths.last());
+  QImage preview(widthPx, heightPx, QImage::Format_RGB32);
+  preview.fill(Qt::white);
+  QPainter painter(&preview);
+  renderer.render(&painter);
+  painter.end();
+  dir.mkpath(QStringLiteral("svg-preview"));
+  preview.save(dir.filePath(QStringLiteral("svg-preview/") + name + suffix + QStringLiteral(".png")));
 }
 
 }  // namespace
