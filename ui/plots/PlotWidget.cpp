@@ -179,7 +179,7 @@ void PlotWidget::addSegmentBand(QCPAxisRect* rect, const std::vector<TraceToken>
 
     // A name fits when the run covers a good share of the axis.
     const double share = double(run.end - run.begin) / std::max(1, count);
-    if (share < 0.12) continue;
+    if (share < 0.09) continue;
     auto* label = new QCPItemText(plot_);
     label->setClipAxisRect(rect);
     label->position->setAxes(xAxis, yAxis);

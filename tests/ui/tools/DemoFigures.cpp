@@ -8,7 +8,9 @@
 #include <QImage>
 #include <QPainter>
 #include <QSvgRenderer>
+#include <cmath>
 #include <cstdio>
+#include <string>
 #include <functional>
 
 #include "core/base/Error.h"
@@ -19,6 +21,7 @@
 #include "ui/plots/MassiveActivationPlot.h"
 #include "ui/plots/SinkMapPlot.h"
 #include "ui/plots/TopKPlot.h"
+#include "ui/plots/TraceTaps.h"
 #include "ui/plots/FigureExporter.h"
 
 using namespace sinkscope;
@@ -39,6 +42,44 @@ void render(PlotWidget& plot, PlotTheme theme, const QDir& dir, const QString& n
   painter.end();
   dir.mkpath(QStringLiteral("svg-preview"));
   preview.save(dir.filePath(QStringLiteral("svg-preview/") + name + suffix + QStringLiteral(".png")));
+}
+
+// A longer sequence (180 tokens) than the planted trace, to see the plots switch
+// from token-text ticks to position ticks: BOS takes 40 % of every query's
+// attention, the rest decays with distance.
+AttentionMapData longAttention() {
+  AttentionMapData data;
+  data.layer = 0;
+  data.head = -1;
+  auto add = [&](const std::string& text, Segment segment, int count) {
+    for (int i = 0; i < count; ++i) {
+      TraceToken token;
+      token.text = count > 1 ? text + std::to_string(i) : text;
+      token.segment = segment;
+      data.tokens.push_back(token);
+    }
+  };
+  add("<|begin_of_text|>", Segment::Bos, 1);
+  add("<audio>", Segment::AudioDelimiter, 1);
+  add("A", Segment::Audio, 60);
+  add("</audio>", Segment::AudioDelimiter, 1);
+  add("<video>", Segment::VideoDelimiter, 1);
+  add("V", Segment::Video, 50);
+  add("</video>", Segment::VideoDelimiter, 1);
+  add("p", Segment::Prompt, 20);
+  add("r", Segment::Response, 45);
+  const auto count = static_cast<std::int64_t>(data.tokens.size());
+  data.pattern = HostTensor({count, count});
+  for (std::int64_t q = 0; q < count; ++q) {
+    double total = 0.0;
+    for (std::int64_t k = 0; k <= q; ++k) total += std::exp(-0.15 * double(q - k));
+    for (std::int64_t k = 0; k <= q; ++k) {
+      data.pattern.at(q, k) = static_cast<float>((q == 0 ? 0.0 : 0.6) * std::exp(-0.15 * double(q - k)) / total);
+    }
+    data.pattern.at(q, 0) += q == 0 ? 1.0f : 0.4f;
+  }
+  data.sinkScore = TraceTaps::receivedAttention(data.pattern);
+  return data;
 }
 
 }  // namespace
@@ -64,6 +105,9 @@ int main(int argc, char** argv) {
       AttentionMapPlot average;
       average.setData(AttentionMapData::fromTrace(trace, 3, -1));
       render(average, theme, dir, QStringLiteral("attention_layer3_mean"), 900, 860);
+      AttentionMapPlot longMap;
+      longMap.setData(longAttention());
+      render(longMap, theme, dir, QStringLiteral("attention_long"), 900, 860);
       MassiveActivationPlot massive;
       massive.setData(MassiveActivationData::fromTrace(trace, 3));
       render(massive, theme, dir, QStringLiteral("massive_layer3"), 1000, 760);
