@@ -53,18 +53,8 @@ LlamaAttentionImpl::LlamaAttentionImpl(const LlamaConfig& config, int layerIndex
   }
 }
 
-torch::Tensor LlamaAttentionImpl::repeatKv(const torch::Tensor& x) const {
-  const auto groups = numHeads_ / numKvHeads_;
-  if (groups == 1) return x;
-  const auto batch = x.size(0);
-  const auto length = x.size(2);
-  return x.unsqueeze(2)
-      .expand({batch, numKvHeads_, groups, length, headDim_})
-      .reshape({batch, numHeads_, length, headDim_});
-}
-
 torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const torch::Tensor& cos,
-                                          const torch::Tensor& sin, const torch::Tensor& allowed,
+                                          const torch::Tensor& sin, const torch::Tensor& blocked,
                                           LlamaKvCache* cache, TapRecorder* taps) {
   const auto batch = x.size(0);
   const auto length = x.size(1);
@@ -85,21 +75,33 @@ torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const torch::T
   query = LlamaRotary::apply(query, cos, sin);
   key = LlamaRotary::apply(key, cos, sin);
 
-  // Cached positions: [B, Hkv, S, Dh] (S includes this step), then GQA: [B, H, S, Dh]
+  // Cached positions: [B, Hkv, S, Dh] (S includes this step).
   if (cache != nullptr) std::tie(key, value) = cache->append(layerIndex_, key, value);
-  key = repeatKv(key);
-  value = repeatKv(value);
+  const auto keyLength = key.size(2);
+  const auto groups = numHeads_ / numKvHeads_;
 
-  // Scores and softmax in float32: [B, H, T, S]
-  torch::Tensor scores = torch::matmul(query, key.transpose(2, 3)) / std::sqrt(static_cast<double>(headDim_));
-  if (allowed.defined()) scores = scores.masked_fill(allowed.logical_not(), lowestFinite(scores.scalar_type()));
+  // Grouped-query attention without repeating K and V: query head h uses KV head
+  // h / groups (HF's repeat_kv), so the query heads of one KV head are stacked along
+  // the time axis and share one batched matmul with it. The 1/sqrt(Dh) scale goes on
+  // the (smaller) query. Scores: [B, Hkv, G*T, S] -> [B, H, T, S]
+  const torch::Tensor groupedQuery =
+      (query * (1.0 / std::sqrt(static_cast<double>(headDim_))))
+          .reshape({batch, numKvHeads_, groups * length, headDim_});
+  torch::Tensor scores = torch::matmul(groupedQuery, key.transpose(2, 3))
+                             .view({batch, numHeads_, length, keyLength});
+  // In place: the matmul's backward needs its inputs, not its output.
+  if (blocked.defined()) scores.masked_fill_(blocked, lowestFinite(scores.scalar_type()));
   const torch::Tensor probs32 = torch::softmax(scores, -1, torch::kFloat32);
   if (taps != nullptr && taps->wantsAttention(layerIndex_)) taps->recordAttention(layerIndex_, probs32);
   const torch::Tensor probs = probs32.to(query.scalar_type());
 
-  // Mix values and project back: [B, H, T, Dh] -> [B, T, H*Dh] -> [B, T, D]
+  // Mix values per KV head and project back:
+  // [B, Hkv, G*T, S] x [B, Hkv, S, Dh] -> [B, H, T, Dh] -> [B, T, H*Dh] -> [B, T, D]
   const torch::Tensor mixed =
-      torch::matmul(probs, value).transpose(1, 2).contiguous().reshape({batch, length, numHeads_ * headDim_});
+      torch::matmul(probs.view({batch, numKvHeads_, groups * length, keyLength}), value)
+          .view({batch, numHeads_, length, headDim_})
+          .transpose(1, 2)
+          .reshape({batch, length, numHeads_ * headDim_});
   return oProj_(mixed);
 }
 

@@ -28,16 +28,14 @@ class LlamaAttentionImpl : public torch::nn::Module {
  public:
   LlamaAttentionImpl(const LlamaConfig& config, int layerIndex);
 
-  // x [B, T, D]; cos/sin [B, T, Dh]; allowed [B or 1, 1, T, S] bool (undefined: every
-  // key visible) -> [B, T, D], what attention adds to the residual stream.
+  // x [B, T, D]; cos/sin [B, T, Dh]; blocked [B or 1, 1, T, S] bool, true where a query
+  // must not see a key (undefined: every key visible) -> [B, T, D], what attention adds to the residual stream.
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
-                        const torch::Tensor& allowed, LlamaKvCache* cache, TapRecorder* taps);
+                        const torch::Tensor& blocked, LlamaKvCache* cache, TapRecorder* taps);
 
   bool hasLora() const { return !loraDownQ_.is_empty(); }
 
  private:
-  torch::Tensor repeatKv(const torch::Tensor& x) const;  // [B, Hkv, S, Dh] -> [B, H, S, Dh]
-
   int layerIndex_;
   std::int64_t numHeads_;
   std::int64_t numKvHeads_;

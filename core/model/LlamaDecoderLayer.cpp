@@ -14,10 +14,10 @@ LlamaDecoderLayerImpl::LlamaDecoderLayerImpl(const LlamaConfig& config, int laye
 }
 
 torch::Tensor LlamaDecoderLayerImpl::forward(const torch::Tensor& x, const torch::Tensor& cos,
-                                             const torch::Tensor& sin, const torch::Tensor& allowed,
+                                             const torch::Tensor& sin, const torch::Tensor& blocked,
                                              LlamaKvCache* cache, TapRecorder* taps) {
   // Attention sub-block: [B, T, D]
-  const torch::Tensor attnOut = selfAttn_(inputLayernorm_(x), cos, sin, allowed, cache, taps);
+  const torch::Tensor attnOut = selfAttn_(inputLayernorm_(x), cos, sin, blocked, cache, taps);
   const torch::Tensor afterAttn = x + attnOut;
 
   // MLP sub-block: [B, T, D]

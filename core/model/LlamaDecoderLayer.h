@@ -19,9 +19,9 @@ class LlamaDecoderLayerImpl : public torch::nn::Module {
  public:
   LlamaDecoderLayerImpl(const LlamaConfig& config, int layerIndex);
 
-  // x [B, T, D] -> [B, T, D]; cos/sin/allowed as LlamaAttention.
+  // x [B, T, D] -> [B, T, D]; cos/sin/blocked as LlamaAttention.
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
-                        const torch::Tensor& allowed, LlamaKvCache* cache, TapRecorder* taps);
+                        const torch::Tensor& blocked, LlamaKvCache* cache, TapRecorder* taps);
 
  private:
   int layerIndex_;

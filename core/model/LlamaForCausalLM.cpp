@@ -103,7 +103,7 @@ torch::Tensor LlamaForCausalLMImpl::positions(const LlamaInput& input, std::int6
   return torch::arange(past, past + length, longOptions).unsqueeze(0).expand({batch, length});
 }
 
-torch::Tensor LlamaForCausalLMImpl::visibility(const LlamaInput& input, std::int64_t batch,
+torch::Tensor LlamaForCausalLMImpl::hiddenKeys(const LlamaInput& input, std::int64_t batch,
                                                std::int64_t length, std::int64_t past,
                                                torch::Device device) const {
   const bool padded = input.attentionMask.defined();
@@ -119,9 +119,9 @@ torch::Tensor LlamaForCausalLMImpl::visibility(const LlamaInput& input, std::int
   const torch::Tensor keyPositions = torch::arange(past + length, longOptions);
   const torch::Tensor queryPositions = torch::arange(past, past + length, longOptions);
   const torch::Tensor causal = keyPositions.unsqueeze(0) <= queryPositions.unsqueeze(1);  // [T, S]
-  if (!padded) return causal.unsqueeze(0).unsqueeze(0);                                   // [1, 1, T, S]
+  if (!padded) return causal.logical_not().unsqueeze(0).unsqueeze(0);                     // [1, 1, T, S]
   const torch::Tensor real = input.attentionMask.to(device).to(torch::kBool);             // [B, S]
-  return (causal.unsqueeze(0) & real.unsqueeze(1)).unsqueeze(1);                          // [B, 1, T, S]
+  return (causal.unsqueeze(0) & real.unsqueeze(1)).logical_not().unsqueeze(1);            // [B, 1, T, S]
 }
 
 torch::Tensor LlamaForCausalLMImpl::head(const torch::Tensor& hidden) {
@@ -142,13 +142,13 @@ torch::Tensor LlamaForCausalLMImpl::forward(const LlamaInput& input, const Llama
                      " layers, the decoder " + std::to_string(config_.numHiddenLayers));
   }
 
-  // Positions [B, T] and key visibility [B or 1, 1, T, S]
+  // Positions [B, T] and the keys each query must not see [B or 1, 1, T, S]
   const torch::Tensor positionIds = positions(input, batch, length, past, embeds.device());
-  const torch::Tensor allowed = visibility(input, batch, length, past, embeds.device());
+  const torch::Tensor blocked = hiddenKeys(input, batch, length, past, embeds.device());
 
   // Decoder and head: [B, T, D] -> [B, T, V]
   torch::Tensor hidden =
-      model_->forward(embeds, positionIds, allowed, options.cache, options.taps, options.residuals);
+      model_->forward(embeds, positionIds, blocked, options.cache, options.taps, options.residuals);
   if (options.lastLogitsOnly) hidden = hidden.narrow(1, length - 1, 1);
   const torch::Tensor logits = head(hidden);
   if (options.taps != nullptr && options.taps->wants("logits")) options.taps->record("logits", logits);
@@ -166,8 +166,8 @@ std::map<std::string, HostTensor> LlamaForCausalLMImpl::capture(const LlamaInput
   }
   const auto length = embeds.size(1);
   const torch::Tensor positionIds = positions(input, 1, length, 0, embeds.device());
-  const torch::Tensor allowed = visibility(input, 1, length, 0, embeds.device());
-  const torch::Tensor normalized = model_->forward(embeds, positionIds, allowed, nullptr, &recorder, nullptr);
+  const torch::Tensor blocked = hiddenKeys(input, 1, length, 0, embeds.device());
+  const torch::Tensor normalized = model_->forward(embeds, positionIds, blocked, nullptr, &recorder, nullptr);
   if (recorder.wants("logits")) recorder.record("logits", head(normalized));
   return recorder.takeTaps();
 }

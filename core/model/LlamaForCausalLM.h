@@ -58,7 +58,7 @@ class LlamaForCausalLMImpl : public torch::nn::Module {
   torch::Tensor inputEmbeddings(const LlamaInput& input);
   torch::Tensor positions(const LlamaInput& input, std::int64_t batch, std::int64_t length,
                           std::int64_t past, torch::Device device) const;
-  torch::Tensor visibility(const LlamaInput& input, std::int64_t batch, std::int64_t length,
+  torch::Tensor hiddenKeys(const LlamaInput& input, std::int64_t batch, std::int64_t length,
                            std::int64_t past, torch::Device device) const;
   torch::Tensor head(const torch::Tensor& hidden);
 

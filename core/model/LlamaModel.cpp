@@ -31,7 +31,7 @@ void LlamaModelImpl::to(torch::Device device, bool nonBlocking) {
 }
 
 torch::Tensor LlamaModelImpl::forward(const torch::Tensor& embeds, const torch::Tensor& positions,
-                                      const torch::Tensor& allowed, LlamaKvCache* cache,
+                                      const torch::Tensor& blocked, LlamaKvCache* cache,
                                       TapRecorder* taps, std::vector<torch::Tensor>* residuals) {
   // Input embeddings h_0: [B, T, D]
   if (taps != nullptr && taps->wants("hook_embed")) taps->record("hook_embed", embeds);
@@ -40,7 +40,7 @@ torch::Tensor LlamaModelImpl::forward(const torch::Tensor& embeds, const torch::
   // Decoder layers: [B, T, D]
   torch::Tensor hidden = embeds;
   for (auto& layer : layers_) {
-    hidden = layer(hidden, cos, sin, allowed, cache, taps);
+    hidden = layer(hidden, cos, sin, blocked, cache, taps);
     if (residuals != nullptr) residuals->push_back(hidden);
   }
 

@@ -24,10 +24,10 @@ class LlamaModelImpl : public torch::nn::Module {
   // ids [B, T] -> [B, T, D] in the weights' dtype.
   torch::Tensor embed(const torch::Tensor& ids);
 
-  // embeds [B, T, D], positions [B, T] int64, allowed [B or 1, 1, T, S] bool or
+  // embeds [B, T, D], positions [B, T] int64, blocked [B or 1, 1, T, S] bool or
   // undefined -> final-norm output [B, T, D].
   torch::Tensor forward(const torch::Tensor& embeds, const torch::Tensor& positions,
-                        const torch::Tensor& allowed, LlamaKvCache* cache, TapRecorder* taps,
+                        const torch::Tensor& blocked, LlamaKvCache* cache, TapRecorder* taps,
                         std::vector<torch::Tensor>* residuals);
 
   const torch::Tensor& embedWeight() const { return embedTokens_->weight; }

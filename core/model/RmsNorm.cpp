@@ -10,7 +10,11 @@ torch::Tensor RmsNormImpl::forward(const torch::Tensor& x) {
   // [..., D]
   const torch::Tensor x32 = x.to(torch::kFloat32);
   const torch::Tensor variance = x32.pow(2).mean(-1, /*keepdim=*/true);
-  const torch::Tensor normalized = x32 * torch::rsqrt(variance + eps_);
+  torch::Tensor normalized = x32 * torch::rsqrt(variance + eps_);
+  if (!torch::GradMode::is_enabled() && normalized.scalar_type() == x.scalar_type() &&
+      weight.scalar_type() == x.scalar_type()) {
+    return normalized.mul_(weight);  // HF's weight * x, same rounding, no extra tensor
+  }
   return weight * normalized.to(x.scalar_type());
 }
 

@@ -1,0 +1,83 @@
+// sinkscope: the desktop application (issue 6). The composition root: it builds the
+// controller and the window, wires the views, and opens what the command line names.
+//
+//   sinkscope [--model DIR] [--clip FILE] [--prompt TEXT] [--screenshot PNG]
+//
+// Without --model it opens the last model used, else the bundled default model.
+// --screenshot renders the window to a PNG once the requested run has finished and
+// quits (the README's screenshots are made this way under Xvfb).
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QFileInfo>
+#include <QSettings>
+#include <QTimer>
+
+#include "ui/controllers/InferenceController.h"
+#include "ui/main/MainWindow.h"
+#include "ui/panels/AnalysisPanels.h"
+
+namespace {
+
+QString defaultModelDirectory() {
+  const QString remembered = QSettings().value("model/directory").toString();
+  if (!remembered.isEmpty() && QFileInfo::exists(remembered + "/config.json")) return remembered;
+  // Installed layout first, then the build tree's model.
+  const QDir exe(QCoreApplication::applicationDirPath());
+  for (const QString& candidate : {exe.filePath("../share/sinkscope/models/default"),
+                                   QStringLiteral(SINKSCOPE_DEFAULT_MODEL_DIR)}) {
+    if (QFileInfo::exists(candidate + "/config.json")) return QDir::cleanPath(candidate);
+  }
+  return {};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  QApplication app(argc, argv);
+  QCoreApplication::setOrganizationName("sinkscope");
+  QCoreApplication::setApplicationName("sinkscope");
+
+  QCommandLineParser parser;
+  parser.setApplicationDescription("Look inside audio-visual speech recognition LLMs: attention sinks, "
+                                   "massive activations and their mitigation.");
+  parser.addHelpOption();
+  const QCommandLineOption model("model", "Model directory (composite AVSR or Llama-family).", "DIR");
+  const QCommandLineOption clip("clip", "Open this clip once the model is loaded.", "FILE");
+  const QCommandLineOption prompt("prompt", "Run this text prompt once the model is loaded.", "TEXT");
+  const QCommandLineOption screenshot("screenshot", "Save the window to PNG after the run, then quit.", "PNG");
+  parser.addOptions({model, clip, prompt, screenshot});
+  parser.process(app);
+
+  sinkscope::ui::InferenceController controller;
+  sinkscope::ui::MainWindow window(&controller);
+  new sinkscope::ui::AnalysisPanels(&window);
+  window.show();
+
+  const QString clipPath = parser.value(clip);
+  const QString promptText = parser.value(prompt);
+  const QString shotPath = parser.value(screenshot);
+  QObject::connect(&controller, &sinkscope::ui::InferenceController::modelLoaded, &window, [&] {
+    QSettings().setValue("model/directory", QString::fromStdString(controller.summary()->directory));
+    if (!clipPath.isEmpty()) window.openClip(clipPath);
+    else if (!promptText.isEmpty()) controller.runText(promptText, 24);
+  });
+  if (!shotPath.isEmpty()) {
+    const auto save = [&] {
+      QTimer::singleShot(300, &window, [&] {
+        window.grab().save(shotPath);
+        QCoreApplication::quit();
+      });
+    };
+    QObject::connect(&window, &sinkscope::ui::MainWindow::traceShown, &window, save);
+    QObject::connect(&controller, &sinkscope::ui::InferenceController::failed, &window, save);
+  }
+
+  const QString directory = parser.isSet(model) ? parser.value(model) : defaultModelDirectory();
+  if (directory.isEmpty()) {
+    window.showError(QObject::tr("No model found. Open a model directory with File \u203a Open model."));
+  } else {
+    controller.loadModel(directory);
+  }
+  return app.exec();
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Screenshots of the main window for the README, taken under Xvfb (a real X server,
+# not the offscreen platform, so fonts and styles are what a user sees).
+#
+#   scripts/screenshots.sh [OUT_DIR]      (default docs/screenshots)
+#
+# Needs a built tree (build/ or SINKSCOPE_BUILD_DIR) and xvfb-run.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=${SINKSCOPE_BUILD_DIR:-$root/build}
+out=${1:-$root/docs/screenshots}
+mkdir -p "$out"
+app="$build/app/sinkscope"
+model="$build/models/default"
+clip="$root/../shared/media/grid_s2_swwp2s.mpg"
+export XDG_CONFIG_HOME=$(mktemp -d)   # fresh settings: no remembered model or layout
+
+shot() {
+  local name=$1; shift
+  xvfb-run -a -s "-screen 0 1600x1000x24" "$app" --model "$model" --screenshot "$out/$name.png" "$@"
+  echo "screenshots.sh: $out/$name.png"
+}
+
+shot clip --clip "$clip"
+shot text --prompt "the quick brown fox jumps over the lazy dog"

@@ -1,0 +1,105 @@
+// The desktop window end to end under the offscreen platform: a random-initialised
+// composite model made by `sinkscope-cli init`, a real clip opened through the
+// window, the transcript and token strip filled, a click on a token selecting it in
+// every view, and the failures a user meets (a model that does not load, a clip that
+// is not media) shown as a message in a window that stays usable.
+#include <QtTest>
+
+#include "core/base/Trace.h"
+#include "ui/controllers/InferenceController.h"
+#include "ui/main/MainWindow.h"
+#include "ui/main/TokenSelection.h"
+#include "ui/views/TokenStrip.h"
+#include "ui/views/TranscriptView.h"
+
+using namespace sinkscope;
+using namespace sinkscope::ui;
+
+class MainWindowTest : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void initTestCase() {
+    QCoreApplication::setOrganizationName("sinkscope-test");
+    QVERIFY(dir_.isValid());
+    modelDir_ = dir_.filePath("model");
+    QProcess init;
+    init.start(QString::fromUtf8(SINKSCOPE_CLI),
+               {"init", "--out", modelDir_, "--seed", "5", "--tokenizer",
+                QString::fromUtf8(SINKSCOPE_SOURCE_DIR) + "/tests/fixtures/text/llama3_bpe.tokenizer.json"});
+    QVERIFY(init.waitForFinished(120000));
+    QCOMPARE(init.exitCode(), 0);
+  }
+
+  void clipToTranscriptAndLinkedSelection() {
+    const QString clip = QString::fromUtf8(SINKSCOPE_SHARED_DIR) + "/media/grid_s2_swwp2s.mpg";
+    if (!QFile::exists(clip)) QSKIP("shared media absent");
+    InferenceController controller;
+    MainWindow window(&controller);
+    window.resize(1200, 800);
+    window.show();
+    QSignalSpy loaded(&controller, &InferenceController::modelLoaded);
+    window.openModel(modelDir_);
+    QVERIFY(loaded.wait(60000));
+
+    QSignalSpy shown(&window, &MainWindow::traceShown);
+    window.openClip(clip);
+    QVERIFY(shown.wait(120000));
+    const TracePtr trace = window.trace();
+    QVERIFY(trace);
+    QVERIFY(trace->numTokens() > 50);
+    QVERIFY(!window.transcriptView()->toPlainText().isEmpty());
+    QCOMPARE(window.tokenStrip()->sinkFractions().size(), static_cast<std::size_t>(trace->numTokens()));
+
+    // A click on the fifth chip selects token 4 in the shared selection.
+    QSignalSpy selected(window.selection(), &TokenSelection::changed);
+    const QRect chip = window.tokenStrip()->chipRect(4);
+    QTest::mouseClick(window.tokenStrip(), Qt::LeftButton, {}, chip.center());
+    QCOMPARE(window.selection()->current(), 4);
+    QCOMPARE(selected.count(), 1);
+    QVERIFY(window.errorMessage().isEmpty());
+
+    // Save the session and reopen it in a window without a model: the same trace.
+    const QString session = dir_.filePath("s.sinkscope");
+    QVERIFY(window.saveSession(session));
+    InferenceController idle;
+    MainWindow replay(&idle);
+    QVERIFY(replay.openSession(session));
+    const TracePtr back = replay.trace();
+    QCOMPARE(back->numTokens(), trace->numTokens());
+    QCOMPARE(back->transcript, trace->transcript);
+    QCOMPARE(back->taps.size(), trace->taps.size());
+    for (const auto& [name, tensor] : trace->taps) QCOMPARE(back->at(name).values, tensor.values);
+  }
+
+  void failuresLeaveAUsableWindow() {
+    InferenceController controller;
+    MainWindow window(&controller);
+    window.show();
+    QSignalSpy failed(&controller, &InferenceController::failed);
+    window.openModel(dir_.filePath("no-such-model"));
+    QVERIFY(failed.wait(30000));
+    QVERIFY(!window.errorMessage().isEmpty());
+    QVERIFY(!window.errorMessage().contains('\n'));
+
+    // A clip without a model is refused with a message, not a crash.
+    window.openClip(QString::fromUtf8(SINKSCOPE_SOURCE_DIR) + "/README.md");
+    QVERIFY(failed.count() >= 2 || failed.wait(30000));
+
+    // The window still loads a good model afterwards.
+    QSignalSpy loaded(&controller, &InferenceController::modelLoaded);
+    window.openModel(modelDir_);
+    QVERIFY(loaded.wait(60000));
+    QSignalSpy notMedia(&controller, &InferenceController::failed);
+    window.openClip(QString::fromUtf8(SINKSCOPE_SOURCE_DIR) + "/README.md");
+    QVERIFY(notMedia.wait(60000));
+    QVERIFY(!window.errorMessage().isEmpty());
+  }
+
+ private:
+  QTemporaryDir dir_;
+  QString modelDir_;
+};
+
+QTEST_MAIN(MainWindowTest)
+#include "MainWindowTest.moc"

@@ -1,0 +1,60 @@
+#include "ui/main/TeachingNotes.h"
+
+#include <QCoreApplication>
+
+namespace sinkscope::ui {
+
+QString TeachingNotes::text(View view) {
+  switch (view) {
+    case View::Tokens:
+      return QCoreApplication::translate(
+          "TeachingNotes",
+          "Everything the language model reads, in order: the start token (BOS), the audio "
+          "block between <audio> and </audio>, the video block between <video> and </video>, "
+          "the instruction, then the words it writes. A dark frame marks an attention sink: a "
+          "token that many heads look at although it carries little meaning. Look for BOS, and "
+          "for delimiters such as </audio>, becoming sinks.");
+    case View::Transcript:
+      return QCoreApplication::translate(
+          "TeachingNotes",
+          "What the model heard and saw. Amber words are ones the model was unsure of. Click a "
+          "word to see where the model looked while writing it.");
+    case View::AttentionMap:
+      return QCoreApplication::translate(
+          "TeachingNotes",
+          "Each row is a token looking back at earlier tokens (columns); brighter means more "
+          "attention (log scale). A sink shows as a bright vertical stripe: almost every row "
+          "sends attention to the same column. Heads use sinks as a place to park attention "
+          "they do not need elsewhere.");
+    case View::SinkMap:
+      return QCoreApplication::translate(
+          "TeachingNotes",
+          "For every layer (rows) and token (columns): the share of heads in which the token "
+          "is a sink, meaning the queries that can see it give it on average more than 0.3 of "
+          "their attention. BOS usually lights up from the early layers on; other bright "
+          "columns are intermediate sinks.");
+    case View::MassiveActivations:
+      return QCoreApplication::translate(
+          "TeachingNotes",
+          "The size of every feature of every token's hidden state in one layer. A few "
+          "features of the sink tokens are hundreds or thousands of times larger than the "
+          "rest: massive activations. They sit at the same feature indices for BOS and for "
+          "every intermediate sink, and they are what makes those tokens attract attention.");
+    case View::TopK:
+      return QCoreApplication::translate(
+          "TeachingNotes",
+          "Per layer, the three largest hidden-state magnitudes against the median. Where "
+          "the top values jump far above the median, massive activations have appeared; the "
+          "layer where they first jump is where an MLP writes them.");
+    case View::BosCosine:
+      return QCoreApplication::translate(
+          "TeachingNotes",
+          "How similar each token's hidden state is to BOS's, per layer (cosine, 1 = same "
+          "direction). Intermediate sinks become near copies of BOS after the first layers; "
+          "ordinary tokens stay low. The decorrelation loss trains this similarity down, "
+          "which removes the intermediate sinks.");
+  }
+  return {};
+}
+
+}  // namespace sinkscope::ui
