@@ -101,8 +101,7 @@ MainWindow::MainWindow(InferenceController* controller, QWidget* parent)
   QSettings settings;
   setTeachingMode(settings.value("view/teaching", false).toBool());
   if (settings.value("view/dark", false).toBool()) setDarkTheme(true);
-  restoreGeometry(settings.value("window/geometry").toByteArray());
-  resize(size().isEmpty() ? QSize(1280, 800) : size());
+  if (!restoreGeometry(settings.value("window/geometry").toByteArray())) resize(1500, 940);
 }
 
 void MainWindow::buildActions() {
