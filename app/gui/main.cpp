@@ -52,6 +52,7 @@ int main(int argc, char** argv) {
   sinkscope::ui::InferenceController controller;
   sinkscope::ui::MainWindow window(&controller);
   new sinkscope::ui::AnalysisPanels(&window);
+  QTimer::singleShot(0, &window, [&window] { window.balanceDocks(); });
   window.show();
 
   const QString clipPath = parser.value(clip);

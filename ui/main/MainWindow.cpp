@@ -206,6 +206,15 @@ void MainWindow::addView(QWidget* view, const QString& title, Qt::DockWidgetArea
   viewMenu_->addAction(dock->toggleViewAction());
 }
 
+void MainWindow::balanceDocks() {
+  QList<QDockWidget*> right, bottom;
+  for (QDockWidget* dock : findChildren<QDockWidget*>()) {
+    (dockWidgetArea(dock) == Qt::RightDockWidgetArea ? right : bottom).append(dock);
+  }
+  if (!right.isEmpty()) resizeDocks({right.first()}, {width() * 55 / 100}, Qt::Horizontal);
+  if (!bottom.isEmpty()) resizeDocks({bottom.first()}, {height() * 36 / 100}, Qt::Vertical);
+}
+
 void MainWindow::setTeachingMode(bool on) {
   teaching_ = on;
   for (QLabel* label : notes_) label->setVisible(on);

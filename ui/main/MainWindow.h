@@ -40,6 +40,8 @@ class MainWindow : public QMainWindow {
   bool teachingMode() const { return teaching_; }
   void setTeachingMode(bool on);
   void setDarkTheme(bool dark);
+  // Gives the docks most of the window: the plots are what the window is for.
+  void balanceDocks();
 
  public slots:
   void openClip(const QString& path);

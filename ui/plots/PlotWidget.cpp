@@ -94,6 +94,9 @@ void PlotWidget::resetPlot() {
   body_ = new QCPLayoutGrid;
   plot_->plotLayout()->addElement(0, 0, body_);
   body_->setColumnSpacing(8);
+  // Every rebuild starts here; the queued replot runs once it has finished, so a
+  // plot whose rebuild does not replot itself is still drawn.
+  plot_->replot(QCustomPlot::rpQueuedReplot);
 }
 
 QCPAxisRect* PlotWidget::addAxisRect(int row, int column) {
