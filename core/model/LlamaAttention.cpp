@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/model/Intervener.h"
 #include "core/model/LlamaKvCache.h"
 #include "core/model/LlamaRotary.h"
 #include "core/model/TapRecorder.h"
@@ -65,7 +66,7 @@ torch::Tensor LlamaAttentionImpl::repeatKv(const torch::Tensor& x) const {
 
 torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const torch::Tensor& cos,
                                           const torch::Tensor& sin, const torch::Tensor& allowed,
-                                          LlamaKvCache* cache, TapRecorder* taps) {
+                                          LlamaKvCache* cache, TapRecorder* taps, const Intervener* intervener) {
   const auto batch = x.size(0);
   const auto length = x.size(1);
 
@@ -93,7 +94,8 @@ torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const torch::T
   // Scores and softmax in float32: [B, H, T, S]
   torch::Tensor scores = torch::matmul(query, key.transpose(2, 3)) / std::sqrt(static_cast<double>(headDim_));
   if (allowed.defined()) scores = scores.masked_fill(allowed.logical_not(), lowestFinite(scores.scalar_type()));
-  const torch::Tensor probs32 = torch::softmax(scores, -1, torch::kFloat32);
+  torch::Tensor probs32 = torch::softmax(scores, -1, torch::kFloat32);
+  if (intervener != nullptr) probs32 = intervener->editAttention(layerIndex_, probs32);
   if (taps != nullptr && taps->wantsAttention(layerIndex_)) taps->recordAttention(layerIndex_, probs32);
   const torch::Tensor probs = probs32.to(query.scalar_type());
 
