@@ -41,7 +41,7 @@ GenerationOptions generationOptionsFromArgs(const AvsrModel& model, const CliArg
 }
 
 CaptureSpec analysisCaptureFromArgs(const CliArgs& args) {
-  CaptureSpec spec = CaptureSpec::analysisDefault();
+  CaptureSpec spec = args.has("origins") ? CaptureSpec::analysisWithOrigins() : CaptureSpec::analysisDefault();
   if (args.has("patterns")) spec.patterns.push_back("blocks.*.attn.hook_pattern");
   return spec;
 }

@@ -15,7 +15,8 @@ AnalysisOptions analysisOptionsFromArgs(const CliArgs& args);
 // The model's decoding defaults with --beam N and --max-new-tokens N applied.
 GenerationOptions generationOptionsFromArgs(const AvsrModel& model, const CliArgs& args);
 
-// CaptureSpec::analysisDefault(), plus full attention patterns with --patterns (what
+// CaptureSpec::analysisDefault(); with --origins analysisWithOrigins() (the MLP/attention
+// split of massive activations); plus full attention patterns with --patterns (what
 // the response-to-audio/video attention mass needs).
 CaptureSpec analysisCaptureFromArgs(const CliArgs& args);
 

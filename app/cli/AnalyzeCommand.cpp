@@ -174,7 +174,7 @@ const CliCommandRegistration kRegistration{
     {"analyze",
      "--model DIR (--input MEDIA | --text STR | --tokens 1,2,3) --out DIR [--modality asr|vsr|avsr] "
      "[--epsilon 0.3] [--min-head-fraction 0.25] [--min-queries 1] [--massive-absolute 100|off] "
-     "[--massive-ratio 1000|off] [--lambda 10000] [--beam N] [--max-new-tokens N] [--patterns] "
+     "[--massive-ratio 1000|off] [--lambda 10000] [--beam N] [--max-new-tokens N] [--origins] [--patterns] "
      "[--intervene JSON|FILE] [--figures] [--device D] [--dtype T]",
      runAnalyze}};
 

@@ -87,6 +87,9 @@ void MassiveAnalyzer::findOrigins(const Trace& trace, MassiveResult& result, std
   for (const auto& layer : result.layers) {
     const HostTensor* mlp = trace.find(blockTap(layer.layer, "hook_mlp_out"));
     const HostTensor* attn = trace.find(blockTap(layer.layer, "hook_attn_out"));
+    // h_{l-1}: what the block read, so one missing sub-block output is the remainder.
+    const HostTensor* prior = layer.layer == 0 ? trace.find("hook_embed")
+                                               : trace.find(blockTap(layer.layer - 1, "hook_resid_post"));
     for (const auto& e : layer.elements) {
       const auto key = std::make_pair(e.position, e.dim);
       if (first.count(key) != 0) continue;
@@ -95,11 +98,24 @@ void MassiveAnalyzer::findOrigins(const Trace& trace, MassiveResult& result, std
       origin.dim = e.dim;
       origin.firstLayer = layer.layer;
       origin.value = e.value;
+      const double value = e.value;
+      const double before = prior != nullptr ? prior->at(e.position, e.dim) : 0.0;
+      double mlpPart = 0.0;
+      double attnPart = 0.0;
       if (mlp != nullptr && attn != nullptr) {
-        const double value = e.value;
-        const double mlpPart = mlp->at(e.position, e.dim);
-        const double attnPart = attn->at(e.position, e.dim);
+        mlpPart = mlp->at(e.position, e.dim);
+        attnPart = attn->at(e.position, e.dim);
         origin.sharesKnown = true;
+      } else if (mlp != nullptr && prior != nullptr) {
+        mlpPart = mlp->at(e.position, e.dim);
+        attnPart = value - before - mlpPart;
+        origin.sharesKnown = true;
+      } else if (attn != nullptr && prior != nullptr) {
+        attnPart = attn->at(e.position, e.dim);
+        mlpPart = value - before - attnPart;
+        origin.sharesKnown = true;
+      }
+      if (origin.sharesKnown) {
         origin.mlpShare = mlpPart / value;
         origin.attentionShare = attnPart / value;
         origin.residualShare = (value - mlpPart - attnPart) / value;
@@ -117,7 +133,7 @@ void MassiveAnalyzer::findOrigins(const Trace& trace, MassiveResult& result, std
       first.emplace(key, origin);
     }
   }
-  if (missingParts) notes.push_back("massive origins: hook_mlp_out/hook_attn_out missing for some layers, source unknown there");
+  if (missingParts) notes.push_back("massive origins: hook_mlp_out was not captured (CaptureSpec::analysisWithOrigins, analyze --origins), MLP/attention split unknown");
   for (auto& [key, origin] : first) result.origins.push_back(origin);
 }
 

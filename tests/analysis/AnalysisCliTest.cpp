@@ -95,7 +95,7 @@ class AnalysisCliTest : public QObject {
   void analyzeTextWritesAValidReport() {
     const QString out = tmp_.filePath("analyze-text");
     const auto result = runCli({"analyze", "--model", model_, "--text", "the quick brown fox", "--out", out, "--beam",
-                                "1", "--max-new-tokens", "3", "--patterns", "--massive-ratio", "off"});
+                                "1", "--max-new-tokens", "3", "--patterns", "--origins", "--massive-ratio", "off"});
     QVERIFY2(result.exitCode == 0, qPrintable(result.err));
     const nlohmann::json report = readJson(fs::path(out.toStdString()) / "report.json");
     const testing::JsonSchemaCheck schema(readJson(fs::path(SINKSCOPE_SOURCE_DIR) / "docs/report.schema.json"));
@@ -115,9 +115,10 @@ class AnalysisCliTest : public QObject {
     for (int l = 0; l < layers; ++l) {
       const std::string block = "blocks." + std::to_string(l);
       for (const std::string suffix : {".attn.hook_received", ".attn.hook_pattern", ".hook_resid_post",
-                                       ".hook_mlp_out", ".hook_attn_out"}) {
+                                       ".hook_mlp_out"}) {
         QVERIFY2(taps->contains(block + suffix), (block + suffix).c_str());
       }
+      QVERIFY(!taps->contains(block + ".hook_attn_out"));
       QCOMPARE(taps->tensor(block + ".hook_resid_post").shape.at(0), std::int64_t(tokens));
     }
     QVERIFY(taps->contains("hook_embed"));

@@ -281,11 +281,22 @@ class TraceAnalyzerTest : public QObject {
     QCOMPARE(QString::fromStdString(last.source), QString("attention"));
     QCOMPARE(last.attentionShare, 151.0 / 150.0);
 
-    // Without the sub-block outputs the origin is unknown and said so.
-    Trace trace = plantedTrace();
+    // One sub-block output is enough: the other is the remainder of h_l - h_{l-1}
+    // (the lean analysisWithOrigins capture has the MLP output only).
+    Trace mlpOnly = plantedTrace();
+    for (int l = 0; l < kLayers; ++l) mlpOnly.taps.erase(tap(l, "hook_attn_out"));
+    const TraceReport derived = TraceAnalyzer().analyze(mlpOnly);
+    QCOMPARE(QString::fromStdString(derived.massive.origins[2].source), QString("mlp"));
+    QVERIFY(std::fabs(derived.massive.origins[2].mlpShare - 1521.0 / 1500.0) < 1e-12);
+    QVERIFY(std::fabs(derived.massive.origins[2].attentionShare - -20.0 / 1500.0) < 1e-6);
+    QVERIFY(std::fabs(derived.massive.origins[1].attentionShare - 30.0 / 1229.0) < 1e-6);
+
+    // Without either, the origin is unknown and said so.
+    Trace trace = mlpOnly;
     for (int l = 0; l < kLayers; ++l) trace.taps.erase(tap(l, "hook_mlp_out"));
     const TraceReport partial = TraceAnalyzer().analyze(trace);
     QCOMPARE(QString::fromStdString(partial.massive.origins[1].source), QString("unknown"));
+    QCOMPARE(partial.massive.origins[1].firstLayer, 0);
     QVERIFY(!partial.notes.empty());
   }
 
