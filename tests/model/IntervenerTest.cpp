@@ -7,6 +7,7 @@
 
 #include <QtTest>
 
+#include "core/base/Error.h"
 #include "core/base/InterventionSpec.h"
 #include "core/model/Generator.h"
 #include "core/model/LlamaForCausalLM.h"
