@@ -87,9 +87,12 @@ torch::Tensor Intervener::editAttention(int layer, const torch::Tensor& probs) c
         torch::from_blob(keyMask.data(), {keys}, torch::kUInt8).to(boolOptions).to(probs.device()).view({1, 1, 1, keys});
     const torch::Tensor headSel =
         torch::from_blob(headMask.data(), {heads}, torch::kUInt8).to(boolOptions).to(probs.device()).view({1, heads, 1, 1});
-    const torch::Tensor removed = out.masked_fill(keySel & headSel, 0.0);
+    const torch::Tensor chosen = keySel & headSel;
+    const torch::Tensor removed = out.masked_fill(chosen, 0.0);
     const torch::Tensor rowSum = removed.sum(-1, true);  // [B, H, T, 1]
-    out = torch::where(rowSum > 0, removed / rowSum.clamp_min(1e-30), out);
+    // Only rows that lost attention change, so the others keep their exact values.
+    const torch::Tensor lost = out.masked_fill(chosen.logical_not(), 0.0).sum(-1, true) > 0;
+    out = torch::where(lost & (rowSum > 0), removed / rowSum.clamp_min(1e-30), out);
   }
   return out;
 }
