@@ -1,5 +1,5 @@
 // Capture overhead: the same prefill with nothing captured, with the analysis
-// default (residual stream, MLP and attention outputs, attention received per key),
+// default (embeddings, residual stream, attention received per key),
 // and with full [H, T, T] patterns for every layer, on a ~10 M-parameter decoder with
 // 300 tokens. Prints the ratios capture-on / capture-off from one run.
 #include <cstdio>

@@ -27,8 +27,13 @@ bool globMatch(const std::string& pattern, const std::string& text) {
 
 CaptureSpec CaptureSpec::analysisDefault() {
   CaptureSpec spec;
-  spec.patterns = {"hook_embed", "blocks.*.attn.hook_received", "blocks.*.hook_resid_post",
-                   "blocks.*.hook_mlp_out", "blocks.*.hook_attn_out"};
+  spec.patterns = {"hook_embed", "blocks.*.attn.hook_received", "blocks.*.hook_resid_post"};
+  return spec;
+}
+
+CaptureSpec CaptureSpec::analysisWithOrigins() {
+  CaptureSpec spec = analysisDefault();
+  spec.patterns.push_back("blocks.*.hook_mlp_out");
   return spec;
 }
 

@@ -29,9 +29,13 @@ struct CaptureSpec {
   std::vector<int> layers;  // empty: every layer
   std::vector<int> heads;   // empty: every head; otherwise patterns keep these heads only
 
-  // Embeddings, every layer's residual stream, MLP and attention outputs, and the
-  // attention received per key per head: what the analysis engine needs.
+  // Embeddings, every layer's residual stream and the attention received per key per
+  // head: sinks, massive activations, BOS cosine. Kept lean so a 1 B-parameter model
+  // at 1 000 tokens captures under 256 MB (docs/benchmarks.md).
   static CaptureSpec analysisDefault();
+  // analysisDefault plus every layer's MLP output, for the origin of massive
+  // activations (the attention output is the remainder h_l - h_{l-1} - m_l).
+  static CaptureSpec analysisWithOrigins();
   // Every decoder tap with full attention patterns and logits (forward --dump).
   static CaptureSpec everything();
   // Nothing: plain inference.

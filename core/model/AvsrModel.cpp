@@ -270,6 +270,32 @@ TracePtr AvsrModel::forward(const MediaInput& media, Modality modality, const st
   return builder.build();
 }
 
+TracePtr AvsrModel::continueText(const std::vector<std::int64_t>& ids, const GenerationOptions& options,
+                                 const CaptureSpec& spec) {
+  if (ids.empty()) throw Error("a text prompt needs at least one token");
+  c10::InferenceMode inference;
+  const auto start = std::chrono::steady_clock::now();
+  TraceBuilder builder;
+  const auto& c = llm_->config();
+  builder.setModel(name_, modalityName(Modality::Text), c.numHiddenLayers, c.numAttentionHeads,
+                   static_cast<int>(c.hiddenSize));
+  const auto pieces = [this](std::int64_t id) { return pieceOf(id); };
+  builder.addTextTokens(ids, bosId(), pieces);
+  const LlamaInput prompt = LlamaInput::ids(torch::tensor(ids, torch::kLong).unsqueeze(0));
+  Generator generator(llm_, options);
+  const GenerationResult result = generator.generate(prompt);
+  generator.captureTrace(prompt, result, spec, builder, pieces);
+  std::string transcript;
+  if (tokenizer_) {
+    transcript = tokenizer_->decode(result.ids, true);
+  } else {
+    for (std::size_t i = 0; i < result.ids.size(); ++i) transcript += (i ? " " : "") + std::to_string(result.ids[i]);
+  }
+  builder.setTranscript(transcript);
+  builder.setInferenceMs(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+  return builder.build();
+}
+
 TracePtr AvsrModel::transcribe(const MediaInput& media, Modality modality, const GenerationOptions& options,
                                const CaptureSpec& spec) {
   c10::InferenceMode inference;

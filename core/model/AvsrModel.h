@@ -81,6 +81,10 @@ class AvsrModel {
   // plus transcript so every generated step's attention row is in the trace.
   TracePtr transcribe(const MediaInput& media, Modality modality, const GenerationOptions& options,
                       const CaptureSpec& spec);
+  // Text-only: `ids` exactly as given (BOS first when wanted) continued by the
+  // generator, then one capture pass over prompt + continuation.
+  TracePtr continueText(const std::vector<std::int64_t>& ids, const GenerationOptions& options,
+                        const CaptureSpec& spec);
   GenerationOptions defaultGenerationOptions() const;
 
  private:

@@ -58,6 +58,7 @@ torch::Tensor Generator::prefill(const LlamaInput& prompt) {
   LlamaForwardOptions forward;
   forward.cache = &cache_;
   forward.lastLogitsOnly = true;
+  forward.interventions = &options_.interventions;
   return model_->forward(prompt, forward).select(1, 0);  // [1, V]
 }
 
@@ -65,6 +66,7 @@ torch::Tensor Generator::step(const torch::Tensor& tokens) {
   LlamaForwardOptions forward;
   forward.cache = &cache_;
   forward.lastLogitsOnly = true;
+  forward.interventions = &options_.interventions;
   return model_->forward(LlamaInput::ids(tokens.unsqueeze(1)), forward).select(1, 0);  // [N, V]
 }
 
@@ -196,7 +198,7 @@ void Generator::captureTrace(const LlamaInput& prompt, const GenerationResult& r
     for (int h = 0; h < model_->config().numAttentionHeads; ++h) heads.push_back(h);
   }
   builder.setCapturedHeads(heads);
-  builder.addTaps(model_->capture(full, spec));
+  builder.addTaps(model_->capture(full, spec, "", &options_.interventions));
   builder.addGeneration(result, pieceOf);
 }
 

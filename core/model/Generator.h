@@ -8,6 +8,7 @@
 #include <torch/torch.h>
 
 #include "core/base/CaptureSpec.h"
+#include "core/base/InterventionSpec.h"
 #include "core/model/GenerationResult.h"
 #include "core/model/LlamaForCausalLM.h"
 #include "core/model/LlamaInput.h"
@@ -24,6 +25,8 @@ struct GenerationOptions {
   int maxNewTokens = 32;
   std::vector<std::int64_t> eosTokenIds;  // empty: the model config's eos_token_id
   double lengthPenalty = 1.0;
+  // Applied to every pass: prefill, each step and the capture pass.
+  InterventionSpec interventions;
 };
 
 // A decoding session over a shared, immutable LlamaForCausalLM: it owns the KV cache

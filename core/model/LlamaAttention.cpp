@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/model/Intervener.h"
 #include "core/model/LlamaKvCache.h"
 #include "core/model/LlamaRotary.h"
 #include "core/model/TapRecorder.h"
@@ -55,7 +56,7 @@ LlamaAttentionImpl::LlamaAttentionImpl(const LlamaConfig& config, int layerIndex
 
 torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const torch::Tensor& cos,
                                           const torch::Tensor& sin, const torch::Tensor& blocked,
-                                          LlamaKvCache* cache, TapRecorder* taps) {
+                                          LlamaKvCache* cache, TapRecorder* taps, const Intervener* intervener) {
   const auto batch = x.size(0);
   const auto length = x.size(1);
 
@@ -91,7 +92,8 @@ torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const torch::T
                              .view({batch, numHeads_, length, keyLength});
   // In place: the matmul's backward needs its inputs, not its output.
   if (blocked.defined()) scores.masked_fill_(blocked, lowestFinite(scores.scalar_type()));
-  const torch::Tensor probs32 = torch::softmax(scores, -1, torch::kFloat32);
+  torch::Tensor probs32 = torch::softmax(scores, -1, torch::kFloat32);
+  if (intervener != nullptr) probs32 = intervener->editAttention(layerIndex_, probs32);
   if (taps != nullptr && taps->wantsAttention(layerIndex_)) taps->recordAttention(layerIndex_, probs32);
   const torch::Tensor probs = probs32.to(query.scalar_type());
 

@@ -6,6 +6,7 @@
 
 namespace sinkscope {
 
+class Intervener;
 class LlamaKvCache;
 class TapRecorder;
 
@@ -29,9 +30,12 @@ class LlamaAttentionImpl : public torch::nn::Module {
   LlamaAttentionImpl(const LlamaConfig& config, int layerIndex);
 
   // x [B, T, D]; cos/sin [B, T, Dh]; blocked [B or 1, 1, T, S] bool, true where a query
-  // must not see a key (undefined: every key visible) -> [B, T, D], what attention adds to the residual stream.
+  // must not see a key (undefined: every key visible) -> [B, T, D], what attention adds
+  // to the residual stream. `intervener` (may be null) edits the post-softmax pattern
+  // before it is tapped and used.
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
-                        const torch::Tensor& blocked, LlamaKvCache* cache, TapRecorder* taps);
+                        const torch::Tensor& blocked, LlamaKvCache* cache, TapRecorder* taps,
+                        const Intervener* intervener = nullptr);
 
   bool hasLora() const { return !loraDownQ_.is_empty(); }
 

@@ -1,5 +1,6 @@
 #include "core/model/LlamaDecoderLayer.h"
 
+#include "core/model/Intervener.h"
 #include "core/model/TapRecorder.h"
 
 namespace sinkscope {
@@ -15,14 +16,16 @@ LlamaDecoderLayerImpl::LlamaDecoderLayerImpl(const LlamaConfig& config, int laye
 
 torch::Tensor LlamaDecoderLayerImpl::forward(const torch::Tensor& x, const torch::Tensor& cos,
                                              const torch::Tensor& sin, const torch::Tensor& blocked,
-                                             LlamaKvCache* cache, TapRecorder* taps) {
+                                             LlamaKvCache* cache, TapRecorder* taps,
+                                             const Intervener* intervener) {
   // Attention sub-block: [B, T, D]
-  const torch::Tensor attnOut = selfAttn_(inputLayernorm_(x), cos, sin, blocked, cache, taps);
+  const torch::Tensor attnOut = selfAttn_(inputLayernorm_(x), cos, sin, blocked, cache, taps, intervener);
   const torch::Tensor afterAttn = x + attnOut;
 
   // MLP sub-block: [B, T, D]
   const torch::Tensor mlpOut = mlp_(postAttentionLayernorm_(afterAttn));
-  const torch::Tensor out = afterAttn + mlpOut;
+  torch::Tensor out = afterAttn + mlpOut;
+  if (intervener != nullptr) out = intervener->editResidual(layerIndex_, out);
 
   if (taps != nullptr) {
     taps->recordBlock(layerIndex_, "hook_attn_out", attnOut);

@@ -9,6 +9,7 @@
 
 namespace sinkscope {
 
+class Intervener;
 class LlamaKvCache;
 class TapRecorder;
 
@@ -19,9 +20,11 @@ class LlamaDecoderLayerImpl : public torch::nn::Module {
  public:
   LlamaDecoderLayerImpl(const LlamaConfig& config, int layerIndex);
 
-  // x [B, T, D] -> [B, T, D]; cos/sin/blocked as LlamaAttention.
+  // x [B, T, D] -> [B, T, D]; cos/sin/blocked as LlamaAttention; `intervener` (may be
+  // null) edits the attention and the layer's output before they are recorded.
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin,
-                        const torch::Tensor& blocked, LlamaKvCache* cache, TapRecorder* taps);
+                        const torch::Tensor& blocked, LlamaKvCache* cache, TapRecorder* taps,
+                        const Intervener* intervener = nullptr);
 
  private:
   int layerIndex_;

@@ -148,7 +148,8 @@ torch::Tensor LlamaForCausalLMImpl::forward(const LlamaInput& input, const Llama
 
   // Decoder and head: [B, T, D] -> [B, T, V]
   torch::Tensor hidden =
-      model_->forward(embeds, positionIds, blocked, options.cache, options.taps, options.residuals);
+      model_->forward(embeds, positionIds, blocked, options.cache, options.taps, options.residuals,
+                      options.interventions);
   if (options.lastLogitsOnly) hidden = hidden.narrow(1, length - 1, 1);
   const torch::Tensor logits = head(hidden);
   if (options.taps != nullptr && options.taps->wants("logits")) options.taps->record("logits", logits);
@@ -157,7 +158,8 @@ torch::Tensor LlamaForCausalLMImpl::forward(const LlamaInput& input, const Llama
 
 std::map<std::string, HostTensor> LlamaForCausalLMImpl::capture(const LlamaInput& input,
                                                                 const CaptureSpec& spec,
-                                                                const std::string& prefix) {
+                                                                const std::string& prefix,
+                                                                const InterventionSpec* interventions) {
   c10::InferenceMode inference;
   TapRecorder recorder(spec, prefix);
   const torch::Tensor embeds = inputEmbeddings(input);
@@ -167,7 +169,7 @@ std::map<std::string, HostTensor> LlamaForCausalLMImpl::capture(const LlamaInput
   const auto length = embeds.size(1);
   const torch::Tensor positionIds = positions(input, 1, length, 0, embeds.device());
   const torch::Tensor blocked = hiddenKeys(input, 1, length, 0, embeds.device());
-  const torch::Tensor normalized = model_->forward(embeds, positionIds, blocked, nullptr, &recorder, nullptr);
+  const torch::Tensor normalized = model_->forward(embeds, positionIds, blocked, nullptr, &recorder, nullptr, interventions);
   if (recorder.wants("logits")) recorder.record("logits", head(normalized));
   return recorder.takeTaps();
 }

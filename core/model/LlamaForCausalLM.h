@@ -44,8 +44,10 @@ class LlamaForCausalLMImpl : public torch::nn::Module {
 
   // A pass that only captures (batch 1, no cache, inference mode): returns the taps
   // `spec` asks for, named prefix + tap name. The head runs only if logits are wanted.
+  // `interventions` (may be null) edits the pass (InterventionSpec.h).
   std::map<std::string, HostTensor> capture(const LlamaInput& input, const CaptureSpec& spec,
-                                            const std::string& prefix = "");
+                                            const std::string& prefix = "",
+                                            const InterventionSpec* interventions = nullptr);
 
   // Base weights frozen, LoRA branches trainable (the fine-tuning setting).
   void setTrainableFlags();

@@ -4,6 +4,8 @@
 
 #include <torch/torch.h>
 
+#include "core/base/InterventionSpec.h"
+
 namespace sinkscope {
 
 class LlamaKvCache;
@@ -42,6 +44,8 @@ struct LlamaForwardOptions {
   // Receives each layer's output h_l [B, T, D] on the device, autograd intact, for
   // losses on the residual stream (the decorrelation loss).
   std::vector<torch::Tensor>* residuals = nullptr;
+  // Edits the pass applies to its residual stream and attention (null: none).
+  const InterventionSpec* interventions = nullptr;
 };
 
 }  // namespace sinkscope

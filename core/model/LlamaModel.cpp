@@ -1,5 +1,7 @@
 #include "core/model/LlamaModel.h"
 
+#include "core/model/Intervener.h"
+#include "core/model/LlamaKvCache.h"
 #include "core/model/TapRecorder.h"
 
 namespace sinkscope {
@@ -32,15 +34,20 @@ void LlamaModelImpl::to(torch::Device device, bool nonBlocking) {
 
 torch::Tensor LlamaModelImpl::forward(const torch::Tensor& embeds, const torch::Tensor& positions,
                                       const torch::Tensor& blocked, LlamaKvCache* cache,
-                                      TapRecorder* taps, std::vector<torch::Tensor>* residuals) {
+                                      TapRecorder* taps, std::vector<torch::Tensor>* residuals,
+                                      const InterventionSpec* interventions) {
   // Input embeddings h_0: [B, T, D]
   if (taps != nullptr && taps->wants("hook_embed")) taps->record("hook_embed", embeds);
   const auto [cos, sin] = rotary_.cosSin(positions, embeds.scalar_type());  // [B, T, Dh]
 
   // Decoder layers: [B, T, D]
+  std::unique_ptr<Intervener> intervener;
+  if (interventions != nullptr && !interventions->empty()) {
+    intervener = std::make_unique<Intervener>(*interventions, cache != nullptr ? cache->length() : 0);
+  }
   torch::Tensor hidden = embeds;
   for (auto& layer : layers_) {
-    hidden = layer(hidden, cos, sin, blocked, cache, taps);
+    hidden = layer(hidden, cos, sin, blocked, cache, taps, intervener.get());
     if (residuals != nullptr) residuals->push_back(hidden);
   }
 

@@ -1,9 +1,11 @@
 #pragma once
 
+#include <memory>
 #include <vector>
 
 #include <torch/torch.h>
 
+#include "core/base/InterventionSpec.h"
 #include "core/model/LlamaConfig.h"
 #include "core/model/LlamaDecoderLayer.h"
 #include "core/model/LlamaRotary.h"
@@ -11,6 +13,7 @@
 
 namespace sinkscope {
 
+class Intervener;
 class LlamaKvCache;
 class TapRecorder;
 
@@ -25,10 +28,11 @@ class LlamaModelImpl : public torch::nn::Module {
   torch::Tensor embed(const torch::Tensor& ids);
 
   // embeds [B, T, D], positions [B, T] int64, blocked [B or 1, 1, T, S] bool or
-  // undefined -> final-norm output [B, T, D].
+  // undefined -> final-norm output [B, T, D]. `interventions` (may be null) edits the
+  // pass (InterventionSpec.h).
   torch::Tensor forward(const torch::Tensor& embeds, const torch::Tensor& positions,
                         const torch::Tensor& blocked, LlamaKvCache* cache, TapRecorder* taps,
-                        std::vector<torch::Tensor>* residuals);
+                        std::vector<torch::Tensor>* residuals, const InterventionSpec* interventions = nullptr);
 
   const torch::Tensor& embedWeight() const { return embedTokens_->weight; }
   const LlamaRotary& rotary() const { return rotary_; }

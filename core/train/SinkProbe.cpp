@@ -5,6 +5,7 @@
 
 #include <torch/torch.h>
 
+#include "core/analysis/RowStats.h"
 #include "core/base/Error.h"
 #include "core/model/LlamaForCausalLM.h"
 
@@ -20,15 +21,6 @@ const HostTensor& tap(const std::map<std::string, HostTensor>& taps, const std::
                      it->second.shapeString());
   }
   return it->second;
-}
-
-double median(std::vector<double>& values) {
-  const std::size_t n = values.size();
-  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(n / 2), values.end());
-  const double upper = values[n / 2];
-  if (n % 2 == 1) return upper;
-  const double lower = *std::max_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(n / 2));
-  return 0.5 * (lower + upper);
 }
 
 }  // namespace
@@ -70,27 +62,17 @@ std::vector<LayerProbe> SinkProbe::measure(const std::map<std::string, HostTenso
     out.bosSinkFraction = static_cast<double>(bosHeads) / static_cast<double>(heads);
     out.intermediateSinkFraction = static_cast<double>(intermediateHeads) / static_cast<double>(heads);
 
-    // Massive activations and similarity to BOS.
-    std::vector<double> magnitudes(static_cast<std::size_t>(dims));
+    // Massive activations and similarity to BOS, measured as the analysis engine does.
     double worst = 0;
     double cosineSum = 0;
-    double bosNorm = 0;
-    for (std::int64_t d = 0; d < dims; ++d) bosNorm += double(resid.at(0, d)) * resid.at(0, d);
-    bosNorm = std::sqrt(bosNorm);
+    const float* bos = resid.values.data();
     for (std::int64_t t = 0; t < length; ++t) {
+      const float* row = bos + t * dims;
       double largest = 0;
-      double dot = 0;
-      double norm = 0;
-      for (std::int64_t d = 0; d < dims; ++d) {
-        const double value = resid.at(t, d);
-        magnitudes[static_cast<std::size_t>(d)] = std::fabs(value);
-        largest = std::max(largest, std::fabs(value));
-        dot += value * resid.at(0, d);
-        norm += value * value;
-      }
-      const double middle = median(magnitudes);
+      for (std::int64_t d = 0; d < dims; ++d) largest = std::max(largest, std::fabs(double(row[d])));
+      const double middle = RowStats::medianAbs(row, dims);
       if (middle > 0) worst = std::max(worst, largest / middle);
-      if (t > 0) cosineSum += dot / std::max(std::sqrt(norm) * bosNorm, 1e-12);
+      if (t > 0) cosineSum += RowStats::cosine(bos, row, dims);
     }
     out.maxOverMedian = worst;
     out.bosCosine = cosineSum / static_cast<double>(length - 1);
