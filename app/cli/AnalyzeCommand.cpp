@@ -158,7 +158,7 @@ int runAnalyze(const CliArgs& args) {
 
   if (args.has("figures")) {
     if (FigureRenderer* renderer = FigureRenderer::installed()) {
-      reportJson["figures"] = renderer->render(report, (out / "figures").string());
+      reportJson["figures"] = renderer->render(*trace, report, (out / "figures").string());
     } else {
       std::cerr << "figures not built in this build (no figure renderer linked); report.json and taps written\n";
       reportJson["notes"].push_back("figures requested, but this build has no figure renderer");

@@ -15,8 +15,10 @@ class FigureRenderer {
  public:
   virtual ~FigureRenderer() = default;
 
-  // Writes the figures of `report` into `directory`; returns the files written.
-  virtual std::vector<std::string> render(const TraceReport& report, const std::string& directory) = 0;
+  // Writes the figures of `trace` and its `report` into `directory`; returns the files
+  // written.
+  virtual std::vector<std::string> render(const Trace& trace, const TraceReport& report,
+                                          const std::string& directory) = 0;
 
   // The installed renderer, or null in a build without one.
   static FigureRenderer* installed();

@@ -1,7 +1,7 @@
 // sinkscope-cli analyze, eval and merge on a random-initialised model (sinkscope-cli
 // init) and generated WAV clips: report.json validates against docs/report.schema.json
-// and the taps are written under their tap names; --figures reports cleanly that no
-// renderer is linked; eval in three shards merged equals one unsharded run apart from
+// and the taps are written under their tap names; --figures writes the plots as PNG,
+// PDF and SVG and lists them in the report; eval in three shards merged equals one unsharded run apart from
 // timing, and a rerun (also after a torn last line) resumes instead of starting over.
 #include <QProcess>
 #include <QTemporaryDir>
@@ -136,8 +136,21 @@ class AnalysisCliTest : public QObject {
                                 "--modality", "asr", "--out", out, "--beam", "1", "--max-new-tokens", "2",
                                 "--figures", "--epsilon", "0.2"});
     QVERIFY2(result.exitCode == 0, qPrintable(result.err));
-    QVERIFY2(result.err.contains("figures not built in this build"), qPrintable(result.err));
     const nlohmann::json report = readJson(fs::path(out.toStdString()) / "report.json");
+    // Figures: every listed file exists and is not empty, in all three formats; the
+    // sink map and the residual-stream plots need no attention patterns.
+    const auto& figures = report.at("figures");
+    QVERIFY2(figures.size() >= 12, qPrintable(QString::fromStdString(report.dump())));
+    int png = 0, pdf = 0, svg = 0;
+    for (const auto& f : figures) {
+      const fs::path path = f.get<std::string>();
+      QVERIFY2(fs::exists(path) && fs::file_size(path) > 1000, path.c_str());
+      png += path.extension() == ".png";
+      pdf += path.extension() == ".pdf";
+      svg += path.extension() == ".svg";
+    }
+    QVERIFY(png == pdf && pdf == svg && png >= 4);
+    QVERIFY(fs::exists(fs::path(out.toStdString()) / "figures/sink_map.png"));
     const testing::JsonSchemaCheck schema(readJson(fs::path(SINKSCOPE_SOURCE_DIR) / "docs/report.schema.json"));
     const auto errors = schema.errors(report);
     QVERIFY2(errors.empty(), errors.empty() ? "" : errors.front().c_str());
