@@ -62,7 +62,7 @@ TrainConfig config(const std::string& name, const std::string& modality) {
       {"stage", "ctc"},
       {"out_dir", (scratch() / name).string()},
       {"seed", 7},
-      {"threads", 2},
+      {"threads", 1},
       {"export_dtype", "fp32"},
       {"ctc",
        {{"corpus_dir", (scratch() / "corpus").string()},
@@ -99,7 +99,7 @@ class CtcTrainerTest : public QObject {
 
  private slots:
   void initTestCase() {
-    torch::set_num_threads(2);
+    torch::set_num_threads(1);
     fs::remove_all(scratch());
     test::TinyAvCorpus::write(scratch() / "corpus");
     straight_ = CtcTrainer(config("audio", "audio")).run(quiet());
