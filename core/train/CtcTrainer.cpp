@@ -104,6 +104,10 @@ TrainRunResult CtcTrainer::run(const TrainRunOptions& options) {
   if (device.is_cuda() && c.allowTf32) at::globalContext().setFloat32MatmulPrecision("high");
   const Runtime runtime{device, torch::kFloat32};
   const bool audio = c.ctc.modality == "audio";
+  // LibTorch 1.13's oneDNN convolution backward gave run-to-run different (and at
+  // times non-finite) gradients for the encoders' stems here; the native
+  // convolutions are exact and reproducible.
+  at::globalContext().setUserEnabledMkldnn(false);
 
   RunFolder folder(c.outDir);
   const std::string latest = folder.open(c.toJson(), options.resume, kResumeInvariantKeys);
@@ -181,17 +185,26 @@ TrainRunResult CtcTrainer::run(const TrainRunOptions& options) {
     const torch::Tensor input = batch.input.to(device);
     const torch::Tensor hidden = audio ? model->audio->forward(input) : model->video->forward(input);  // [B, T, d]
     const torch::Tensor logProbs = torch::log_softmax(model->head->forward(hidden), -1);             // [B, T, V]
-    std::vector<std::int64_t> inputLengths, targetLengths, targets;
+    // One CTC call per row on its own frames: the loss never sees a padded frame, and
+    // each call gets a contiguous [T_b, 1, V] input (LibTorch 1.13's CPU backward gave
+    // run-to-run different gradients for the padded, transposed batch form).
+    std::vector<std::int64_t> inputLengths;
+    torch::Tensor loss = torch::zeros({}, logProbs.options());
     for (std::size_t r = 0; r < batch.texts.size(); ++r) {
-      inputLengths.push_back(audio ? AvsrFeatures::audioFrames(batch.samples[r], hidden.size(1))
-                                   : std::min<std::int64_t>(batch.samples[r], hidden.size(1)));
+      const std::int64_t frames = audio ? AvsrFeatures::audioFrames(batch.samples[r], hidden.size(1))
+                                        : std::min<std::int64_t>(batch.samples[r], hidden.size(1));
+      inputLengths.push_back(frames);
       const auto ids = CtcAlphabet::encode(batch.texts[r]);
-      targets.insert(targets.end(), ids.begin(), ids.end());
-      targetLengths.push_back(static_cast<std::int64_t>(ids.size()));
+      const torch::Tensor rowLogProbs =
+          logProbs.narrow(0, static_cast<std::int64_t>(r), 1).narrow(1, 0, frames).transpose(0, 1).contiguous();  // [T_b, 1, V]
+      const torch::Tensor target = torch::tensor(ids, torch::kLong).unsqueeze(0).to(device);                        // [1, S_b]
+      const torch::Tensor rowLoss =
+          torch::ctc_loss(rowLogProbs, target, std::vector<std::int64_t>{frames},
+                          std::vector<std::int64_t>{static_cast<std::int64_t>(ids.size())}, CtcAlphabet::kBlank,
+                          at::Reduction::Sum, /*zero_infinity=*/true);
+      loss = loss + rowLoss / static_cast<double>(std::max<std::size_t>(ids.size(), 1));
     }
-    const torch::Tensor targetTensor = torch::tensor(targets, torch::kLong).to(device);
-    const torch::Tensor loss = torch::ctc_loss(logProbs.transpose(0, 1), targetTensor, inputLengths, targetLengths,
-                                               CtcAlphabet::kBlank, at::Reduction::Mean, /*zero_infinity=*/true);
+    loss = loss / static_cast<double>(batch.texts.size());  // mean over rows of loss per character
     if (decoded) {
       const torch::Tensor best = logProbs.argmax(-1).to(torch::kCPU).contiguous();  // [B, T]
       for (std::size_t r = 0; r < batch.texts.size(); ++r) {

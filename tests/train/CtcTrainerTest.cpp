@@ -62,7 +62,7 @@ TrainConfig config(const std::string& name, const std::string& modality) {
       {"stage", "ctc"},
       {"out_dir", (scratch() / name).string()},
       {"seed", 7},
-      {"threads", 1},
+      {"threads", 2},
       {"export_dtype", "fp32"},
       {"ctc",
        {{"corpus_dir", (scratch() / "corpus").string()},
@@ -99,7 +99,7 @@ class CtcTrainerTest : public QObject {
 
  private slots:
   void initTestCase() {
-    torch::set_num_threads(1);
+    torch::set_num_threads(2);
     fs::remove_all(scratch());
     test::TinyAvCorpus::write(scratch() / "corpus");
     straight_ = CtcTrainer(config("audio", "audio")).run(quiet());
@@ -127,12 +127,21 @@ class CtcTrainerTest : public QObject {
     QVERIFY(straight_.heldoutWer >= 0);
   }
 
+  // Both checks failed while the encoders' convolutions ran through oneDNN (gradients
+  // differed from run to run and could turn non-finite); CtcTrainer switches it off.
   void sameSeedGivesTheSameCurve() {
     const TrainRunResult again = CtcTrainer(config("audio-again", "audio")).run(quiet());
     QCOMPARE(again.steps.size(), straight_.steps.size());
     for (std::size_t i = 0; i < again.steps.size(); ++i) {
-      QVERIFY2(std::fabs(again.steps[i].loss - straight_.steps[i].loss) <= kCurveTolerance,
-               qPrintable(QString("step %1: %2 vs %3").arg(i + 1).arg(again.steps[i].loss).arg(straight_.steps[i].loss)));
+      QVERIFY2(std::fabs(again.steps[i].loss - straight_.steps[i].loss) <= kCurveTolerance &&
+                   std::fabs(again.steps[i].gradNorm - straight_.steps[i].gradNorm) <=
+                       kCurveTolerance * std::max(1.0, straight_.steps[i].gradNorm),
+               qPrintable(QString("step %1: loss %2 vs %3, grad norm %4 vs %5")
+                              .arg(i + 1)
+                              .arg(again.steps[i].loss)
+                              .arg(straight_.steps[i].loss)
+                              .arg(again.steps[i].gradNorm)
+                              .arg(straight_.steps[i].gradNorm)));
     }
   }
 
@@ -152,6 +161,8 @@ class CtcTrainerTest : public QObject {
       QVERIFY2(std::fabs(tail.steps[i].loss - expected.loss) <= kCurveTolerance,
                qPrintable(QString("step %1: resumed %2, straight %3").arg(expected.step).arg(tail.steps[i].loss).arg(expected.loss)));
     }
+    // The logs hold the uninterrupted run's rows.
+    QCOMPARE(readLines(scratch() / "audio-resumed" / "eval.csv"), readLines(scratch() / "audio" / "eval.csv"));
     QCOMPARE(readLines(scratch() / "audio-resumed" / "train.csv").size(), std::size_t(7));
     // Another encoder is another experiment.
     TrainConfig changed = config("audio-resumed", "audio");
