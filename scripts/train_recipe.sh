@@ -5,7 +5,8 @@
 # fine-tunings avsr-{asr,vsr,avsr}-{low,high}[-dec]. Every stage runs with --resume,
 # so the script can be stopped (SIGINT/SIGTERM checkpoint) and started again; a stage
 # whose export says schedule_completed is skipped. Without arguments all stages run;
-# otherwise only the named ones (e.g. ctc-audio avsr-asr-low).
+# otherwise only the named ones (e.g. ctc-audio avsr-asr-low). Never start a stage
+# whose run folder another process is still training (e.g. a background lm-small).
 #
 # Environment: WORK_DIR (default /work/data; the configs' relative runs/... paths land
 # there), TRAIN (default build/app/train/sinkscope-train), SET (extra --set
