@@ -70,6 +70,8 @@ AvsrConfig AvsrConfig::fromDirectory(const std::string& directoryIn) {
                   config.audioCompressionRate);
   readCompression(json, "video_compression", source, config.videoCompressionMode,
                   config.videoCompressionRate);
+  config.audioPadSeconds = reader.doubleOr("audio_pad_seconds", config.audioPadSeconds);
+  reader.check(config.audioPadSeconds >= 0, "audio_pad_seconds", "must be >= 0 (0: unpadded)");
 
   if (json.contains("lora") && !json.at("lora").is_null()) {
     const ConfigReader lora(json.at("lora"), source + ": lora");
@@ -122,6 +124,7 @@ std::string AvsrConfig::toJsonText() const {
   j["weights"] = fs::path(weightsPath.empty() ? "model.safetensors" : weightsPath).filename().string();
   j["audio_compression"] = {{"mode", Compression::modeName(audioCompressionMode)}, {"rate", audioCompressionRate}};
   j["video_compression"] = {{"mode", Compression::modeName(videoCompressionMode)}, {"rate", videoCompressionRate}};
+  j["audio_pad_seconds"] = audioPadSeconds;
   j["lora"] = lora.enabled() ? nlohmann::json{{"reduction", lora.reduction}, {"alpha", lora.alpha}} : nlohmann::json();
   j["default_modality"] = modalityName(defaultModality);
   nlohmann::json promptJson;

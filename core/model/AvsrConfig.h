@@ -33,6 +33,9 @@ struct AvsrConfig {
   int audioCompressionRate = 4;
   Compression::Mode videoCompressionMode = Compression::Mode::Stack;
   int videoCompressionRate = 2;
+  // Whisper pads every utterance to 30 s before its log-mel (Llama-AVSR does too);
+  // sinkscope's own small encoders are trained on unpadded utterances: 0.
+  double audioPadSeconds = 30.0;
   LlamaConfig::Lora lora;
   std::vector<Modality> modalities;  // what the trained projectors allow
   Modality defaultModality = Modality::Avsr;

@@ -163,7 +163,8 @@ torch::Tensor AvsrModel::embedIds(const std::vector<std::int64_t>& ids) {
 torch::Tensor AvsrModel::encodeAudio(const torch::Tensor& waveform, const CaptureSpec& spec,
                                      std::map<std::string, HostTensor>& taps) {
   const auto samples = waveform.to(torch::kFloat32).flatten();                    // [N]
-  const auto features = WhisperFeatures::encoderInput(samples, *logMel_);        // [mels, 3000]
+  const auto padSamples = static_cast<std::int64_t>(composite_->audioPadSeconds * LogMel::kSampleRateHz);
+  const auto features = WhisperFeatures::encoderInput(samples, *logMel_, padSamples);  // [mels, 3000 or N / 160]
   const auto input = features.unsqueeze(0).to(runtime_.device, runtime_.dtype);  // [1, mels, 3000]
   EncoderTaps encoderTaps(spec, WhisperEncoder::kTapPrefix, taps);
   auto hidden = audioEncoder_->forward(input, &encoderTaps);                      // [1, 1500, d]

@@ -33,7 +33,8 @@ VideoEncoder::VideoEncoder(const VideoEncoderConfig& config) : config_(config) {
   const double initStd = std::sqrt(4.0 / (static_cast<double>(k) * d));
   const torch::Tensor v = torch::randn({d, groupWidth, k}) * initStd;
   posConvWeightV_ = posConv_->register_parameter("weight_v", v);
-  posConvWeightG_ = posConv_->register_parameter("weight_g", torch::norm_except_dim(v, 2, 2));
+  // From a detached v: weight_g must be a leaf of its own to be trainable.
+  posConvWeightG_ = posConv_->register_parameter("weight_g", torch::norm_except_dim(v.detach(), 2, 2));
   posConvBias_ = posConv_->register_parameter("bias", torch::zeros({d}));
 
   auto layerList = encoder->register_module("layers", torch::nn::ModuleList());

@@ -16,15 +16,17 @@ torch::Tensor WhisperFeatures::normalizeUtterance(const torch::Tensor& waveform)
   return torch::layer_norm(samples, {samples.size(0)}, {}, {}, kNormalizeEps);
 }
 
-torch::Tensor WhisperFeatures::encoderInput(const torch::Tensor& waveform, const LogMel& logMel) {
+torch::Tensor WhisperFeatures::encoderInput(const torch::Tensor& waveform, const LogMel& logMel,
+                                            int64_t padSamples) {
   torch::Tensor samples = normalizeUtterance(waveform);
   const int64_t n = samples.size(0);
-  if (n >= kChunkSamples) {
-    samples = samples.narrow(0, 0, kChunkSamples);
+  if (padSamples <= 0) return logMel.compute(samples);  // [n_mels, N / 160]
+  if (n >= padSamples) {
+    samples = samples.narrow(0, 0, padSamples);
   } else {
-    samples = torch::constant_pad_nd(samples, {0, kChunkSamples - n}, 0.0);
+    samples = torch::constant_pad_nd(samples, {0, padSamples - n}, 0.0);
   }
-  return logMel.compute(samples);  // [n_mels, 3000]
+  return logMel.compute(samples);  // [n_mels, 3000] for 30 s
 }
 
 int64_t WhisperFeatures::keptEncoderFrames(int64_t numSamples, int64_t encoderFrames) {

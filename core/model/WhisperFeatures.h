@@ -29,7 +29,11 @@ class WhisperFeatures {
   // (or cut) to 30 s *before* the log-mel, as Hugging Face's WhisperFeatureExtractor
   // does, so the frames at the end of the speech see zeros rather than reflected
   // samples. waveform [N] -> [n_mels, 3000] float32 on the waveform's device.
-  static torch::Tensor encoderInput(const torch::Tensor& waveform, const LogMel& logMel);
+  // padSamples other than 30 s pads (or cuts) to that length instead; 0 leaves the
+  // utterance as it is (sinkscope's own small encoders, trained on unpadded
+  // utterances: composite key audio_pad_seconds 0) -> [n_mels, N / 160].
+  static torch::Tensor encoderInput(const torch::Tensor& waveform, const LogMel& logMel,
+                                    int64_t padSamples = kChunkSamples);
 
   // Encoder frames that cover the speech: max(int(n / 16000 * 50), 25), evaluated in
   // double precision like the Python expression, and never more than `encoderFrames`.

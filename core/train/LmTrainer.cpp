@@ -23,7 +23,9 @@
 #include "core/train/CosineSchedule.h"
 #include "core/train/CsvLog.h"
 #include "core/train/DecorrelationLoss.h"
+#include "core/train/Optimization.h"
 #include "core/train/ProgressMeter.h"
+#include "core/train/RunFolder.h"
 #include "core/train/SinkProbe.h"
 #include "core/train/TextCorpus.h"
 #include "core/train/WindowSampler.h"
@@ -45,64 +47,8 @@ constexpr double kBudgetShareForSteps = 0.85;
 
 // Keys a resumed run must share with the run it continues, or the curve it
 // continues would not be the same experiment.
-const char* const kResumeInvariantKeys[] = {"seed", "stage", "decorrelation_lambda", "data", "tokenizer", "model"};
-const char* const kResumeInvariantTrainKeys[] = {"seq_length", "batch_tokens"};
-
-json readJsonFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("cannot open " + path);
-  try {
-    return json::parse(in);
-  } catch (const json::parse_error& e) {
-    throw FormatError(path + ": not valid JSON (" + e.what() + ")");
-  }
-}
-
-void writeJsonFile(const std::string& path, const json& value) {
-  const std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << value.dump(2) << '\n';
-    if (!out) throw Error("cannot write " + temporary);
-  }
-  fs::rename(temporary, path);
-}
-
-std::string checkpointName(std::int64_t step) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof(buffer), "step-%08lld", static_cast<long long>(step));
-  return buffer;
-}
-
-// Checkpoint folders, oldest first.
-std::vector<fs::path> listCheckpoints(const fs::path& root) {
-  std::vector<fs::path> found;
-  std::error_code error;
-  if (!fs::is_directory(root, error)) return found;
-  for (const auto& entry : fs::directory_iterator(root)) {
-    const std::string name = entry.path().filename().string();
-    if (entry.is_directory() && name.rfind("step-", 0) == 0 && fs::exists(entry.path() / "state.json")) {
-      found.push_back(entry.path());
-    }
-  }
-  std::sort(found.begin(), found.end());
-  return found;
-}
-
-void checkResumable(const json& saved, const json& current, const std::string& savedPath) {
-  auto differ = [&](const std::string& key, const json& a, const json& b) {
-    throw ConfigError(savedPath + ": key '" + key + "' was " + a.dump() + " in the run being resumed, now " + b.dump() +
-                      "; use another out_dir for a different experiment");
-  };
-  for (const char* key : kResumeInvariantKeys) {
-    if (saved.value(key, json()) != current.value(key, json())) differ(key, saved.value(key, json()), current.value(key, json()));
-  }
-  for (const char* key : kResumeInvariantTrainKeys) {
-    const json a = saved.value("train", json::object()).value(key, json());
-    const json b = current.value("train", json::object()).value(key, json());
-    if (a != b) differ(std::string("train.") + key, a, b);
-  }
-}
+const std::vector<std::string> kResumeInvariantKeys = {"seed", "stage", "decorrelation_lambda", "data", "tokenizer",
+                                                       "model", "train.seq_length", "train.batch_tokens"};
 
 }  // namespace
 
@@ -239,7 +185,7 @@ void LmTrainer::prepare() {
   prepareData(config_, true);
 }
 
-LmRunResult LmTrainer::run(const LmRunOptions& options) {
+TrainRunResult LmTrainer::run(const TrainRunOptions& options) {
   Session s(config_);
   const TrainConfig& c = config_;
   if (c.threads > 0) torch::set_num_threads(c.threads);
@@ -247,17 +193,9 @@ LmRunResult LmTrainer::run(const LmRunOptions& options) {
   if (s.device.is_cuda() && c.allowTf32) at::globalContext().setFloat32MatmulPrecision("high");
 
   // The run's folder: a fresh start refuses to overwrite checkpoints.
-  fs::create_directories(s.outDir);
-  const fs::path checkpointRoot = s.outDir / "checkpoints";
-  std::vector<fs::path> existing = listCheckpoints(checkpointRoot);
-  if (!existing.empty() && !options.resume) {
-    throw Error(s.outDir.string() + " already holds checkpoints; resume it (--resume) or choose another out_dir");
-  }
-  const fs::path savedConfigPath = s.outDir / "train_config.json";
-  if (!existing.empty() && fs::exists(savedConfigPath)) {
-    checkResumable(readJsonFile(savedConfigPath.string()), c.toJson(), savedConfigPath.string());
-  }
-  writeJsonFile(savedConfigPath.string(), c.toJson());
+  RunFolder folder(c.outDir);
+  const std::string latestCheckpoint = folder.open(c.toJson(), options.resume, kResumeInvariantKeys);
+  const bool resuming = !latestCheckpoint.empty();
 
   // Data.
   PreparedData data = prepareData(c, options.progress);
@@ -304,11 +242,11 @@ LmRunResult LmTrainer::run(const LmRunOptions& options) {
 
   // Resume: weights first, then the optimiser built over them takes its state.
   json resumeState;
-  if (!existing.empty()) {
-    const fs::path latest = existing.back();
+  if (resuming) {
+    const fs::path latest = latestCheckpoint;
     s.model->loadWeights(SafetensorsSet::openFile((latest / "model.safetensors").string()), "", runtime);
     for (auto& p : s.model->parameters()) p.set_requires_grad(true);
-    resumeState = readJsonFile((latest / "state.json").string());
+    resumeState = RunFolder::readJson((latest / "state.json").string());
     s.step = resumeState.at("step").get<std::int64_t>();
     s.totalSteps = resumeState.at("total_steps").get<std::int64_t>();
     s.elapsedBefore = resumeState.at("elapsed_s").get<double>();
@@ -328,25 +266,12 @@ LmRunResult LmTrainer::run(const LmRunOptions& options) {
   }
   if (c.train.steps > 0) s.totalSteps = c.train.steps;  // a longer (or shorter) schedule may be asked for
 
-  std::vector<torch::Tensor> decayed, undecayed;
-  for (auto& p : s.model->parameters()) {
-    (p.dim() >= 2 ? decayed : undecayed).push_back(p);
-    s.parameters.push_back(p);
-  }
-  auto adamw = [&](double decay) {
-    return std::make_unique<torch::optim::AdamWOptions>(torch::optim::AdamWOptions(c.train.lr)
-                                                            .betas({c.train.beta1, c.train.beta2})
-                                                            .eps(c.train.eps)
-                                                            .weight_decay(decay));
-  };
-  std::vector<torch::optim::OptimizerParamGroup> groups;
-  groups.emplace_back(decayed, adamw(c.train.weightDecay));
-  groups.emplace_back(undecayed, adamw(0.0));
-  s.optimizer = std::make_unique<torch::optim::AdamW>(groups, torch::optim::AdamWOptions(c.train.lr));
-  if (!existing.empty()) torch::load(*s.optimizer, (existing.back() / "optimizer.pt").string(), s.device);
+  for (auto& p : s.model->parameters()) s.parameters.push_back(p);
+  s.optimizer = Optimization::adamW(s.parameters, c.train);
+  if (resuming) torch::load(*s.optimizer, (fs::path(latestCheckpoint) / "optimizer.pt").string(), s.device);
 
   const int numLayers = modelConfigValue.numHiddenLayers;
-  const std::int64_t keepThrough = existing.empty() ? -1 : s.step;
+  const std::int64_t keepThrough = resuming ? s.step : -1;
   s.trainLog = std::make_unique<CsvLog>((s.outDir / "train.csv").string(), trainColumns(), keepThrough);
   s.probeLog = std::make_unique<CsvLog>((s.outDir / "probe.csv").string(), probeColumns(numLayers), keepThrough);
 
@@ -398,33 +323,28 @@ LmRunResult LmTrainer::run(const LmRunOptions& options) {
   ProgressMeter meter(s.step, s.totalSteps);
   double trainingSeconds = 0;
   auto saveCheckpoint = [&]() {
-    fs::create_directories(checkpointRoot);
-    const fs::path target = checkpointRoot / checkpointName(s.step);
-    const fs::path temporary = checkpointRoot / (checkpointName(s.step) + ".tmp");
-    fs::remove_all(temporary);
-    fs::create_directories(temporary);
-    SafetensorsWriter writer;
-    WeightLoader::save(*s.model, writer, "", torch::kFloat32);
-    writer.write((temporary / "model.safetensors").string());
-    torch::save(*s.optimizer, (temporary / "optimizer.pt").string());
-    writeJsonFile((temporary / "state.json").string(),
-                  {{"step", s.step},
-                   {"total_steps", s.totalSteps},
-                   {"tokens", s.step * tokensPerStep},
-                   {"elapsed_s", s.elapsedBefore + meter.elapsedSeconds()},
-                   {"heldout_loss", s.lastHeldoutLoss},
-                   {"log_sums", sumsToJson(s.logSums.loss, s.logSums.ce, s.logSums.dec, s.logSums.gradNorm, s.logSums.count)},
-                   {"probe_sums", sumsToJson(s.probeSums.loss, s.probeSums.ce, s.probeSums.dec, s.probeSums.gradNorm,
-                                             s.probeSums.count)}});
-    fs::remove_all(target);
-    fs::rename(temporary, target);
-    auto all = listCheckpoints(checkpointRoot);
-    for (std::size_t i = 0; i + static_cast<std::size_t>(c.checkpoint.keep) < all.size(); ++i) fs::remove_all(all[i]);
+    folder.saveCheckpoint(s.step, c.checkpoint.keep, [&](const std::string& dir) {
+      const fs::path temporary(dir);
+      SafetensorsWriter writer;
+      WeightLoader::save(*s.model, writer, "", torch::kFloat32);
+      writer.write((temporary / "model.safetensors").string());
+      torch::save(*s.optimizer, (temporary / "optimizer.pt").string());
+      RunFolder::writeJson(
+          (temporary / "state.json").string(),
+          {{"step", s.step},
+           {"total_steps", s.totalSteps},
+           {"tokens", s.step * tokensPerStep},
+           {"elapsed_s", s.elapsedBefore + meter.elapsedSeconds()},
+           {"heldout_loss", s.lastHeldoutLoss},
+           {"log_sums", sumsToJson(s.logSums.loss, s.logSums.ce, s.logSums.dec, s.logSums.gradNorm, s.logSums.count)},
+           {"probe_sums", sumsToJson(s.probeSums.loss, s.probeSums.ce, s.probeSums.dec, s.probeSums.gradNorm,
+                                     s.probeSums.count)}});
+    });
   };
 
   if (s.step == 0 && c.probe.every > 0) runProbe();
 
-  LmRunResult result;
+  TrainRunResult result;
   std::vector<std::int64_t> inputs, targets;
   const std::int64_t startStep = s.step;
   std::int64_t timingStart = 0;
@@ -448,7 +368,7 @@ LmRunResult LmTrainer::run(const LmRunOptions& options) {
     // A schedule whose length is still being fitted starts like a long one.
     const std::int64_t scheduleLength = s.totalSteps > 0 ? s.totalSteps : std::numeric_limits<std::int32_t>::max();
     const double lr = CosineSchedule(c.train.lr, c.train.warmupSteps, scheduleLength, c.train.minLrRatio).at(step);
-    for (auto& group : s.optimizer->param_groups()) static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
+    Optimization::setLearningRate(*s.optimizer, lr);
 
     // Forward and loss: [B, T] -> [B, T, V]
     s.train->batch(step, batch, inputs, targets);
@@ -471,21 +391,12 @@ LmRunResult LmTrainer::run(const LmRunOptions& options) {
 
     // Backward, clip, update.
     loss.backward();
-    double gradNorm;
-    if (c.train.clipNorm > 0) {
-      gradNorm = torch::nn::utils::clip_grad_norm_(s.parameters, c.train.clipNorm);
-    } else {
-      torch::Tensor squares = torch::zeros({}, torch::TensorOptions().device(s.device));
-      for (const auto& p : s.parameters) {
-        if (p.grad().defined()) squares = squares + p.grad().to(torch::kFloat32).pow(2).sum();
-      }
-      gradNorm = squares.sqrt().item<double>();
-    }
+    const double gradNorm = Optimization::clipGradients(s.parameters, c.train.clipNorm);
     s.optimizer->step();
     s.step = step;
     savedAtLastStep = false;
 
-    LmStepRecord record;
+    TrainStepRecord record;
     record.step = step;
     record.loss = loss.item<double>();
     record.ceLoss = ce.item<double>();
@@ -558,12 +469,12 @@ LmRunResult LmTrainer::run(const LmRunOptions& options) {
   // come back empty); training.json says whether the schedule was completed.
   if (result.finished || (outOfTime && s.step > startStep)) {
     const fs::path exportDir = s.outDir / "export";
-    auto checkpoints = listCheckpoints(checkpointRoot);
+    const auto checkpoints = folder.checkpoints();
     const auto averaged = std::min<std::size_t>(checkpoints.size(), static_cast<std::size_t>(c.checkpoint.averageLast));
     if (averaged > 1) {
       std::vector<std::string> files;
       for (std::size_t i = checkpoints.size() - averaged; i < checkpoints.size(); ++i) {
-        files.push_back((checkpoints[i] / "model.safetensors").string());
+        files.push_back((fs::path(checkpoints[i]) / "model.safetensors").string());
       }
       const std::string averagePath = (s.outDir / "averaged.safetensors").string();
       CheckpointAverager::average(files, averagePath);
@@ -571,7 +482,7 @@ LmRunResult LmTrainer::run(const LmRunOptions& options) {
       fs::remove(averagePath);
     }
     ModelDirectoryWriter::writeLlm(exportDir.string(), *s.model, s.tokenizer, Runtime::parseDtype(c.exportDtype));
-    writeJsonFile((exportDir / "training.json").string(),
+    RunFolder::writeJson((exportDir / "training.json").string(),
                   {{"stage", c.stage},
                    {"steps", s.step},
                    {"schedule_completed", result.finished},

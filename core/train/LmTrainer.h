@@ -7,37 +7,9 @@
 #include <vector>
 
 #include "core/train/TrainConfig.h"
+#include "core/train/TrainRun.h"
 
 namespace sinkscope {
-
-// What one call of LmTrainer::run is asked to do.
-struct LmRunOptions {
-  // Continue from the newest checkpoint in out_dir (a fresh start when there is
-  // none). Without it, an out_dir that already holds checkpoints is refused.
-  bool resume = false;
-  std::int64_t stopAfterStep = 0;             // > 0: checkpoint and return after this step
-  const std::atomic<bool>* stop = nullptr;    // set (e.g. on SIGINT): checkpoint and return
-  bool progress = true;                       // progress lines on stderr
-};
-
-struct LmStepRecord {
-  std::int64_t step = 0;
-  double loss = 0;       // cross-entropy + decorrelation term
-  double ceLoss = 0;     // nats per token
-  double decLoss = 0;
-  double lr = 0;
-  double gradNorm = 0;   // before clipping
-};
-
-struct LmRunResult {
-  std::vector<LmStepRecord> steps;  // the steps this call ran
-  std::int64_t lastStep = 0;
-  std::int64_t totalSteps = 0;
-  bool finished = false;            // reached totalSteps (and exported)
-  double tokensPerSecond = 0;       // training steps only, over this call
-  double heldoutLoss = 0;           // at the last probe
-  std::string exportDir;            // when finished, or stopped by train.max_wall_minutes
-};
 
 // Text pretraining of the Llama decoder (stage "lm"): builds the corpus and the
 // byte-level BPE tokenizer, then trains on random windows with BOS at position 0
@@ -63,7 +35,7 @@ class LmTrainer {
   // (kept when already there) and returns.
   void prepare();
 
-  LmRunResult run(const LmRunOptions& options = {});
+  TrainRunResult run(const TrainRunOptions& options = {});
 
   const TrainConfig& config() const { return config_; }
 

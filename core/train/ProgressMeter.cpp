@@ -25,15 +25,21 @@ std::string ProgressMeter::duration(double seconds) {
 }
 
 std::string ProgressMeter::line(std::int64_t step, double loss, double lr, double tokensPerSecond) const {
+  char rate[32];
+  std::snprintf(rate, sizeof(rate), "%.1fk tok/s", tokensPerSecond / 1000.0);
+  return line(step, loss, lr, std::string(rate));
+}
+
+std::string ProgressMeter::line(std::int64_t step, double loss, double lr, const std::string& rate) const {
   const double elapsed = elapsedSeconds();
   const auto done = step - firstStep_;
   const bool known = done > 0 && total_ > 0;
   const double eta = known ? elapsed / static_cast<double>(done) * static_cast<double>(total_ - step) : 0.0;
-  char buffer[200];
-  std::snprintf(buffer, sizeof(buffer), "step %lld/%lld (%.1f%%) loss %.4f lr %.2e %.1fk tok/s %s elapsed, ETA %s",
+  char buffer[240];
+  std::snprintf(buffer, sizeof(buffer), "step %lld/%lld (%.1f%%) loss %.4f lr %.2e %s %s elapsed, ETA %s",
                 static_cast<long long>(step), static_cast<long long>(total_),
                 total_ > 0 ? 100.0 * static_cast<double>(step) / static_cast<double>(total_) : 0.0, loss, lr,
-                tokensPerSecond / 1000.0, duration(elapsed).c_str(), known ? duration(eta).c_str() : "?");
+                rate.c_str(), duration(elapsed).c_str(), known ? duration(eta).c_str() : "?");
   return buffer;
 }
 

@@ -17,6 +17,8 @@ class ProgressMeter {
   double elapsedSeconds() const;
   // "step 120/2000 (6.0%) loss 5.1234 lr 1.20e-03 2.3k tok/s 1m02s elapsed, ETA 13m40s"
   std::string line(std::int64_t step, double loss, double lr, double tokensPerSecond) const;
+  // The same with the rate as given ("2.31 utt/s").
+  std::string line(std::int64_t step, double loss, double lr, const std::string& rate) const;
 
   static std::string duration(double seconds);  // "1h02m", "3m07s", "12s"
 

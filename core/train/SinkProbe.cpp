@@ -31,7 +31,8 @@ CaptureSpec SinkProbe::captureSpec() {
   return spec;
 }
 
-std::vector<LayerProbe> SinkProbe::measure(const std::map<std::string, HostTensor>& taps, int numLayers) const {
+std::vector<LayerProbe> SinkProbe::measure(const std::map<std::string, HostTensor>& taps, int numLayers,
+                                           const std::vector<SinkGroup>& groups) const {
   std::vector<LayerProbe> layers(static_cast<std::size_t>(numLayers));
   for (int l = 0; l < numLayers; ++l) {
     const std::string block = "blocks." + std::to_string(l);
@@ -61,6 +62,19 @@ std::vector<LayerProbe> SinkProbe::measure(const std::map<std::string, HostTenso
     }
     out.bosSinkFraction = static_cast<double>(bosHeads) / static_cast<double>(heads);
     out.intermediateSinkFraction = static_cast<double>(intermediateHeads) / static_cast<double>(heads);
+    for (const auto& group : groups) {
+      double share = 0;
+      for (std::int64_t k : group.positions) {
+        if (k < 0 || k >= length) {
+          throw ShapeError("sink probe: group " + group.name + " names position " + std::to_string(k) +
+                           " of a sequence of " + std::to_string(length));
+        }
+        int sinkHeads = 0;
+        for (std::int64_t h = 0; h < heads; ++h) sinkHeads += received.at(h, k) > options_.threshold ? 1 : 0;
+        share += static_cast<double>(sinkHeads) / static_cast<double>(heads);
+      }
+      out.groupSinkFractions.push_back(group.positions.empty() ? 0.0 : share / static_cast<double>(group.positions.size()));
+    }
 
     // Massive activations and similarity to BOS, measured as the analysis engine does.
     double worst = 0;
@@ -80,6 +94,34 @@ std::vector<LayerProbe> SinkProbe::measure(const std::map<std::string, HostTenso
   return layers;
 }
 
+namespace {
+
+void accumulate(std::vector<LayerProbe>& mean, const std::vector<LayerProbe>& layers) {
+  for (std::size_t l = 0; l < layers.size(); ++l) {
+    mean[l].bosSinkFraction += layers[l].bosSinkFraction;
+    mean[l].intermediateSinkFraction += layers[l].intermediateSinkFraction;
+    mean[l].maxOverMedian += layers[l].maxOverMedian;
+    mean[l].bosCosine += layers[l].bosCosine;
+    mean[l].groupSinkFractions.resize(layers[l].groupSinkFractions.size(), 0.0);
+    for (std::size_t g = 0; g < layers[l].groupSinkFractions.size(); ++g) {
+      mean[l].groupSinkFractions[g] += layers[l].groupSinkFractions[g];
+    }
+  }
+}
+
+void divide(std::vector<LayerProbe>& mean, std::size_t count) {
+  const double n = static_cast<double>(count);
+  for (auto& layer : mean) {
+    layer.bosSinkFraction /= n;
+    layer.intermediateSinkFraction /= n;
+    layer.maxOverMedian /= n;
+    layer.bosCosine /= n;
+    for (double& g : layer.groupSinkFractions) g /= n;
+  }
+}
+
+}  // namespace
+
 std::vector<LayerProbe> SinkProbe::run(LlamaForCausalLM& model, const std::vector<std::vector<std::int64_t>>& windows) const {
   const int numLayers = model->config().numHiddenLayers;
   std::vector<LayerProbe> mean(static_cast<std::size_t>(numLayers));
@@ -87,41 +129,48 @@ std::vector<LayerProbe> SinkProbe::run(LlamaForCausalLM& model, const std::vecto
   const CaptureSpec spec = captureSpec();
   for (const auto& window : windows) {
     const torch::Tensor ids = torch::tensor(window, torch::kInt64).unsqueeze(0);  // [1, T]
-    const auto layers = measure(model->capture(LlamaInput::ids(ids), spec), numLayers);
-    for (std::size_t l = 0; l < layers.size(); ++l) {
-      mean[l].bosSinkFraction += layers[l].bosSinkFraction;
-      mean[l].intermediateSinkFraction += layers[l].intermediateSinkFraction;
-      mean[l].maxOverMedian += layers[l].maxOverMedian;
-      mean[l].bosCosine += layers[l].bosCosine;
-    }
+    accumulate(mean, measure(model->capture(LlamaInput::ids(ids), spec), numLayers));
   }
-  const double n = static_cast<double>(windows.size());
-  for (auto& layer : mean) {
-    layer.bosSinkFraction /= n;
-    layer.intermediateSinkFraction /= n;
-    layer.maxOverMedian /= n;
-    layer.bosCosine /= n;
-  }
+  divide(mean, windows.size());
   return mean;
 }
 
-std::vector<std::string> SinkProbe::columns(int numLayers) {
+std::vector<LayerProbe> SinkProbe::run(LlamaForCausalLM& model, const std::vector<LlamaInput>& inputs,
+                                       const std::vector<std::vector<SinkGroup>>& groups) const {
+  const int numLayers = model->config().numHiddenLayers;
+  std::vector<LayerProbe> mean(static_cast<std::size_t>(numLayers));
+  if (inputs.empty()) return mean;
+  if (groups.size() != inputs.size()) throw ShapeError("sink probe: one list of token groups per input is needed");
+  const CaptureSpec spec = captureSpec();
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    accumulate(mean, measure(model->capture(inputs[i], spec), numLayers, groups[i]));
+  }
+  divide(mean, inputs.size());
+  return mean;
+}
+
+std::vector<std::string> SinkProbe::columns(int numLayers, const std::vector<std::string>& groupNames) {
   std::vector<std::string> names;
   for (int l = 0; l < numLayers; ++l) {
     const std::string suffix = "_l" + std::to_string(l);
     for (const char* metric : {"bos_sink", "inter_sink", "max_median", "bos_cos"}) names.push_back(metric + suffix);
+    for (const auto& group : groupNames) names.push_back(group + "_sink" + suffix);
   }
   for (const char* summary : {"bos_sink_mean", "inter_sink_mean", "max_median_max", "bos_cos_mean"}) {
     names.push_back(summary);
   }
+  for (const auto& group : groupNames) names.push_back(group + "_sink_mean");
   return names;
 }
 
 std::vector<double> SinkProbe::row(const std::vector<LayerProbe>& layers) {
   std::vector<double> values;
   double bos = 0, inter = 0, worst = 0, cosine = 0;
+  std::vector<double> groups(layers.empty() ? 0 : layers.front().groupSinkFractions.size(), 0.0);
   for (const auto& layer : layers) {
     values.insert(values.end(), {layer.bosSinkFraction, layer.intermediateSinkFraction, layer.maxOverMedian, layer.bosCosine});
+    values.insert(values.end(), layer.groupSinkFractions.begin(), layer.groupSinkFractions.end());
+    for (std::size_t g = 0; g < groups.size() && g < layer.groupSinkFractions.size(); ++g) groups[g] += layer.groupSinkFractions[g];
     bos += layer.bosSinkFraction;
     inter += layer.intermediateSinkFraction;
     worst = std::max(worst, layer.maxOverMedian);
@@ -129,6 +178,7 @@ std::vector<double> SinkProbe::row(const std::vector<LayerProbe>& layers) {
   }
   const double n = std::max<double>(1.0, static_cast<double>(layers.size()));
   values.insert(values.end(), {bos / n, inter / n, worst, cosine / n});
+  for (double g : groups) values.push_back(g / n);
   return values;
 }
 

@@ -11,6 +11,7 @@
 namespace sinkscope {
 
 class LlamaForCausalLM;
+struct LlamaInput;
 
 // Sink and massive-activation metrics of one decoder layer (DESIGN §2), averaged
 // over the probe windows.
@@ -19,6 +20,16 @@ struct LayerProbe {
   double intermediateSinkFraction = 0;  // heads with some key k >= 1 above ε (see SinkProbe)
   double maxOverMedian = 0;             // max over tokens of max_d |h[t,d]| / median_d |h[t,d]|
   double bosCosine = 0;                 // mean over t >= 1 of cos(h[0], h[t])
+  // With token groups (the AVSR probe): per group, the mean over its positions of
+  // the share of heads in which the token is a sink.
+  std::vector<double> groupSinkFractions;
+};
+
+// Positions of one kind in a probed sequence ("audio_start" = the <audio> token,
+// "prompt" = the prompt's tokens), named for the CSV columns.
+struct SinkGroup {
+  std::string name;
+  std::vector<std::int64_t> positions;
 };
 
 // Measures how far sinks and massive activations have formed, from the taps
@@ -41,14 +52,21 @@ class SinkProbe {
 
   // One window's metrics from its taps (every layer 0..numLayers-1 present).
   // Throws ShapeError naming a missing or mis-shaped tap.
-  std::vector<LayerProbe> measure(const std::map<std::string, HostTensor>& taps, int numLayers) const;
+  std::vector<LayerProbe> measure(const std::map<std::string, HostTensor>& taps, int numLayers,
+                                  const std::vector<SinkGroup>& groups = {}) const;
 
   // Captures each window (token ids, BOS first) with `model` and averages.
   std::vector<LayerProbe> run(LlamaForCausalLM& model, const std::vector<std::vector<std::int64_t>>& windows) const;
+  // The same over prepared inputs (AVSR sequences of embeddings, batch 1) whose
+  // token groups are given per input; every input must name the same groups.
+  std::vector<LayerProbe> run(LlamaForCausalLM& model, const std::vector<LlamaInput>& inputs,
+                              const std::vector<std::vector<SinkGroup>>& groups) const;
 
   // CSV columns for `numLayers` layers: the four metrics per layer, then their
   // mean over layers (max for max_median), and the values in that order.
-  static std::vector<std::string> columns(int numLayers);
+  // With group names, each layer adds "{group}_sink_l{l}" and the summary their
+  // means over layers ("{group}_sink_mean").
+  static std::vector<std::string> columns(int numLayers, const std::vector<std::string>& groupNames = {});
   static std::vector<double> row(const std::vector<LayerProbe>& layers);
 
  private:

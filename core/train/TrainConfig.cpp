@@ -80,6 +80,29 @@ class SectionReader {
     }
   }
 
+  void read(const char* key, json& value) {
+    if (const json* v = find(key)) {
+      if (!v->is_object()) fail(source_, name(key), std::string("must be an object, found ") + v->type_name());
+      value = *v;
+    }
+  }
+  // A list of SNRs in dB where null means clean audio.
+  void read(const char* key, std::vector<std::optional<double>>& value) {
+    if (const json* v = find(key)) {
+      if (!v->is_array()) fail(source_, name(key), std::string("must be a list of numbers or null, found ") + v->type_name());
+      value.clear();
+      for (const json& item : *v) {
+        if (item.is_null()) {
+          value.emplace_back();
+        } else if (item.is_number()) {
+          value.emplace_back(item.get<double>());
+        } else {
+          fail(source_, name(key), std::string("must hold numbers (dB) or null (clean), found ") + item.type_name());
+        }
+      }
+    }
+  }
+
   SectionReader section(const char* key) {
     static const json kEmpty = json::object();
     const json* v = find(key);
@@ -114,6 +137,12 @@ void require(bool ok, const std::string& source, const std::string& key, const s
 std::string found(double value) {
   json j = value;
   return ", found " + j.dump();
+}
+
+json snrList(const std::vector<std::optional<double>>& snrs) {
+  json list = json::array();
+  for (const auto& snr : snrs) list.push_back(snr ? json(*snr) : json());
+  return list;
 }
 
 }  // namespace
@@ -184,6 +213,8 @@ TrainConfig TrainConfig::fromJson(const nlohmann::json& document, const std::str
   train.read("clip_norm", c.train.clipNorm);
   train.read("max_wall_minutes", c.train.maxWallMinutes);
   train.read("log_every", c.train.logEvery);
+  train.read("batch_utterances", c.train.batchUtterances);
+  train.read("epochs", c.train.epochs);
   train.finish();
 
   SectionReader probe = root.section("probe");
@@ -200,13 +231,46 @@ TrainConfig TrainConfig::fromJson(const nlohmann::json& document, const std::str
   checkpoint.read("average_last", c.checkpoint.averageLast);
   checkpoint.finish();
 
+  SectionReader ctc = root.section("ctc");
+  ctc.read("corpus_dir", c.ctc.corpusDir);
+  ctc.read("modality", c.ctc.modality);
+  ctc.read("encoder", c.ctc.encoder);
+  ctc.read("eval_utterances", c.ctc.evalUtterances);
+  ctc.read("noise_snr_db", c.ctc.noiseSnrDb);
+  ctc.read("noise_kind", c.ctc.noiseKind);
+  ctc.finish();
+
+  SectionReader avsr = root.section("avsr");
+  avsr.read("corpus_dir", c.avsr.corpusDir);
+  avsr.read("llm", c.avsr.llm);
+  avsr.read("audio_encoder", c.avsr.audioEncoder);
+  avsr.read("video_encoder", c.avsr.videoEncoder);
+  avsr.read("modality", c.avsr.modality);
+  avsr.read("audio_compression", c.avsr.audioCompression);
+  avsr.read("audio_rate", c.avsr.audioRate);
+  avsr.read("video_compression", c.avsr.videoCompression);
+  avsr.read("video_rate", c.avsr.videoRate);
+  avsr.read("projector_hidden", c.avsr.projectorHidden);
+  avsr.read("projector_layer_norm", c.avsr.projectorLayerNorm);
+  avsr.read("lora_reduction", c.avsr.loraReduction);
+  avsr.read("lora_alpha", c.avsr.loraAlpha);
+  avsr.read("noise_snr_db", c.avsr.noiseSnrDb);
+  avsr.read("noise_kind", c.avsr.noiseKind);
+  avsr.read("eval_utterances", c.avsr.evalUtterances);
+  avsr.read("probe_utterances", c.avsr.probeUtterances);
+  avsr.read("max_new_tokens", c.avsr.maxNewTokens);
+  avsr.read("num_beams", c.avsr.numBeams);
+  avsr.finish();
+
   root.finish();
   c.validate(source);
   return c;
 }
 
 void TrainConfig::validate(const std::string& src) const {
-  require(stage == "lm", src, "stage", "must be \"lm\" (text pretraining), found \"" + stage + "\"");
+  require(stage == "lm" || stage == "ctc" || stage == "avsr", src, "stage",
+          "must be \"lm\" (text pretraining), \"ctc\" (encoder pretraining) or \"avsr\" (fine-tuning), found \"" +
+              stage + "\"");
   require(!outDir.empty(), src, "out_dir", "is missing");
   require(dtype == "fp32" || dtype == "float32", src, "dtype",
           "must be fp32 (training runs in float32; export_dtype sets the saved precision), found \"" + dtype + "\"");
@@ -215,7 +279,7 @@ void TrainConfig::validate(const std::string& src) const {
   require(threads >= 0, src, "threads", "must be >= 0" + found(threads));
   require(decorrelationLambda >= 0, src, "decorrelation_lambda", "must be >= 0" + found(decorrelationLambda));
 
-  require(!data.wordnetDir.empty() || !data.fortunesDir.empty() || !data.textFiles.empty(), src, "data",
+  require(stage != "lm" || !data.wordnetDir.empty() || !data.fortunesDir.empty() || !data.textFiles.empty(), src, "data",
           "needs at least one of wordnet_dir, fortunes_dir, text_files");
   require(data.heldoutBuckets >= 1 && data.heldoutBuckets <= 50, src, "data.heldout_buckets",
           "must be in [1, 50]" + found(data.heldoutBuckets));
@@ -265,8 +329,53 @@ void TrainConfig::validate(const std::string& src) const {
   require(probe.heldoutWindows >= probe.windows, src, "probe.heldout_windows",
           "must be >= probe.windows (" + std::to_string(probe.windows) + ")" + found(probe.heldoutWindows));
   require(probe.threshold > 0 && probe.threshold < 1, src, "probe.threshold", "must be in (0, 1)" + found(probe.threshold));
-  require(probe.minQueries >= 1 && probe.minQueries < train.seqLength, src, "probe.min_queries",
+  require(probe.minQueries >= 1 && (stage != "lm" || probe.minQueries < train.seqLength), src, "probe.min_queries",
           "must be in [1, train.seq_length)" + found(probe.minQueries));
+
+  require(train.batchUtterances >= 1, src, "train.batch_utterances", "must be >= 1" + found(static_cast<double>(train.batchUtterances)));
+  require(train.epochs >= 0, src, "train.epochs", "must be >= 0 (0: train.steps counts)" + found(train.epochs));
+
+  auto checkNoise = [&](const std::string& section, const std::vector<std::optional<double>>& snrs,
+                        const std::string& kind) {
+    for (const auto& snr : snrs) {
+      require(!snr || (*snr >= -30 && *snr <= 60), src, section + ".noise_snr_db", "must hold dB in [-30, 60] or null");
+    }
+    require(kind == "babble" || kind == "white" || kind == "both", src, section + ".noise_kind",
+            "must be babble, white or both, found \"" + kind + "\"");
+  };
+  if (stage == "ctc") {
+    require(!ctc.corpusDir.empty(), src, "ctc.corpus_dir", "is missing");
+    require(ctc.modality == "audio" || ctc.modality == "video", src, "ctc.modality",
+            "must be audio or video, found \"" + ctc.modality + "\"");
+    require(!ctc.encoder.empty(), src, "ctc.encoder",
+            "must give the encoder's config.json keys (d_model, encoder_layers, ... or encoder_embed_dim, ...)");
+    require(ctc.evalUtterances >= 1, src, "ctc.eval_utterances", "must be >= 1");
+    checkNoise("ctc", ctc.noiseSnrDb, ctc.noiseKind);
+  }
+  if (stage == "avsr") {
+    require(!avsr.corpusDir.empty(), src, "avsr.corpus_dir", "is missing");
+    require(!avsr.llm.empty(), src, "avsr.llm", "is missing (an lm-stage export/)");
+    require(avsr.modality == "asr" || avsr.modality == "vsr" || avsr.modality == "avsr", src, "avsr.modality",
+            "must be asr, vsr or avsr, found \"" + avsr.modality + "\"");
+    require(avsr.modality == "vsr" || !avsr.audioEncoder.empty(), src, "avsr.audio_encoder",
+            "is needed for modality " + avsr.modality);
+    require(avsr.modality == "asr" || !avsr.videoEncoder.empty(), src, "avsr.video_encoder",
+            "is needed for modality " + avsr.modality);
+    for (const auto& [key, mode] : {std::pair<std::string, std::string>{"avsr.audio_compression", avsr.audioCompression},
+                                    {"avsr.video_compression", avsr.videoCompression}}) {
+      require(mode == "stack" || mode == "avg-pooling", src, key, "must be stack or avg-pooling, found \"" + mode + "\"");
+    }
+    require(avsr.audioRate >= 1, src, "avsr.audio_rate", "must be >= 1" + found(avsr.audioRate));
+    require(avsr.videoRate >= 1, src, "avsr.video_rate", "must be >= 1" + found(avsr.videoRate));
+    require(avsr.projectorHidden >= 1, src, "avsr.projector_hidden", "must be >= 1" + found(avsr.projectorHidden));
+    require(avsr.loraReduction >= 0, src, "avsr.lora_reduction", "must be >= 0 (0: no LoRA)" + found(avsr.loraReduction));
+    require(avsr.loraAlpha > 0, src, "avsr.lora_alpha", "must be > 0" + found(avsr.loraAlpha));
+    require(avsr.evalUtterances >= 1, src, "avsr.eval_utterances", "must be >= 1");
+    require(avsr.probeUtterances >= 1, src, "avsr.probe_utterances", "must be >= 1");
+    require(avsr.maxNewTokens >= 1, src, "avsr.max_new_tokens", "must be >= 1");
+    require(avsr.numBeams >= 1, src, "avsr.num_beams", "must be >= 1");
+    checkNoise("avsr", avsr.noiseSnrDb, avsr.noiseKind);
+  }
 
   require(checkpoint.every >= 0, src, "checkpoint.every", "must be >= 0 (0: only at the end)" + found(static_cast<double>(checkpoint.every)));
   require(checkpoint.keep >= 1, src, "checkpoint.keep", "must be >= 1" + found(checkpoint.keep));
@@ -321,14 +430,43 @@ nlohmann::json TrainConfig::toJson() const {
             {"eps", train.eps},
             {"clip_norm", train.clipNorm},
             {"max_wall_minutes", train.maxWallMinutes},
-            {"log_every", train.logEvery}}},
+            {"log_every", train.logEvery},
+            {"batch_utterances", train.batchUtterances},
+            {"epochs", train.epochs}}},
           {"probe",
            {{"every", probe.every},
             {"windows", probe.windows},
             {"heldout_windows", probe.heldoutWindows},
             {"threshold", probe.threshold},
             {"min_queries", probe.minQueries}}},
-          {"checkpoint", {{"every", checkpoint.every}, {"keep", checkpoint.keep}, {"average_last", checkpoint.averageLast}}}};
+          {"checkpoint", {{"every", checkpoint.every}, {"keep", checkpoint.keep}, {"average_last", checkpoint.averageLast}}},
+          {"ctc",
+           {{"corpus_dir", ctc.corpusDir},
+            {"modality", ctc.modality},
+            {"encoder", ctc.encoder},
+            {"eval_utterances", ctc.evalUtterances},
+            {"noise_snr_db", snrList(ctc.noiseSnrDb)},
+            {"noise_kind", ctc.noiseKind}}},
+          {"avsr",
+           {{"corpus_dir", avsr.corpusDir},
+            {"llm", avsr.llm},
+            {"audio_encoder", avsr.audioEncoder},
+            {"video_encoder", avsr.videoEncoder},
+            {"modality", avsr.modality},
+            {"audio_compression", avsr.audioCompression},
+            {"audio_rate", avsr.audioRate},
+            {"video_compression", avsr.videoCompression},
+            {"video_rate", avsr.videoRate},
+            {"projector_hidden", avsr.projectorHidden},
+            {"projector_layer_norm", avsr.projectorLayerNorm},
+            {"lora_reduction", avsr.loraReduction},
+            {"lora_alpha", avsr.loraAlpha},
+            {"noise_snr_db", snrList(avsr.noiseSnrDb)},
+            {"noise_kind", avsr.noiseKind},
+            {"eval_utterances", avsr.evalUtterances},
+            {"probe_utterances", avsr.probeUtterances},
+            {"max_new_tokens", avsr.maxNewTokens},
+            {"num_beams", avsr.numBeams}}}};
 }
 
 void TrainConfig::applyOverride(const std::string& assignment) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,10 @@ struct TrainConfig {
     double clipNorm = 1.0;                // 0: no clipping
     double maxWallMinutes = 0.0;          // 0: no limit; else checkpoint and stop in time
     std::int64_t logEvery = 10;
+    // Stages "ctc" and "avsr": utterances per step, and the schedule in passes over
+    // the training split (0: train.steps counts).
+    std::int64_t batchUtterances = 8;
+    double epochs = 0.0;
   };
   struct Probe {
     std::int64_t every = 100;             // steps; 0: off
@@ -64,7 +69,39 @@ struct TrainConfig {
     int averageLast = 1;                  // export the mean of this many newest checkpoints
   };
 
-  std::string stage = "lm";               // "lm": text pretraining of the decoder
+  // Stage "ctc": pretraining one encoder with a CTC head on the AV corpus.
+  struct Ctc {
+    std::string corpusDir;                // the corpus generator's folder (shards/, noise/)
+    std::string modality = "audio";       // "audio" (Whisper-style) or "video" (AV-HuBERT-style)
+    nlohmann::json encoder = nlohmann::json::object();  // the encoder's config.json keys
+    std::int64_t evalUtterances = 100;    // valid utterances per evaluation
+    std::vector<std::optional<double>> noiseSnrDb;       // training mixes; nullopt = clean; empty: clean only
+    std::string noiseKind = "babble";     // "babble", "white" or "both"
+  };
+  // Stage "avsr": frozen encoders and LLM, trained projectors and LoRA.
+  struct Avsr {
+    std::string corpusDir;
+    std::string llm;                      // an lm-stage export/ (HF Llama + tokenizer.json)
+    std::string audioEncoder;             // a ctc-stage export/ (or any HF Whisper directory)
+    std::string videoEncoder;
+    std::string modality = "avsr";        // asr, vsr, avsr
+    std::string audioCompression = "avg-pooling";  // stack | avg-pooling
+    int audioRate = 4;
+    std::string videoCompression = "avg-pooling";
+    int videoRate = 2;
+    int projectorHidden = 512;            // Llama-AVSR: 2048
+    bool projectorLayerNorm = false;
+    int loraReduction = 8;                // LoRA inner dim hidden / r
+    double loraAlpha = 8.0;
+    std::vector<std::optional<double>> noiseSnrDb;  // as ctc.noise_snr_db
+    std::string noiseKind = "babble";
+    std::int64_t evalUtterances = 100;    // valid utterances per evaluation (loss and greedy WER)
+    int probeUtterances = 4;              // valid utterances the sink probe captures
+    int maxNewTokens = 32;
+    int numBeams = 15;                    // written into the exported model's generation settings
+  };
+
+  std::string stage = "lm";               // "lm", "ctc" or "avsr"
   std::uint64_t seed = 1234;
   std::string outDir;
   std::string device = "cpu";             // cpu, cuda, cuda:N, auto
@@ -79,6 +116,8 @@ struct TrainConfig {
   Train train;
   Probe probe;
   Checkpoint checkpoint;
+  Ctc ctc;
+  Avsr avsr;
 
   // Reads and validates; throws ConfigError "<file>: key 'train.lr' ..." naming the key.
   static TrainConfig fromFile(const std::string& path);

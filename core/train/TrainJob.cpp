@@ -2,6 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/base/Error.h"
+
+#include "core/train/AvsrTrainer.h"
+#include "core/train/CtcTrainer.h"
 #include "core/train/LmTrainer.h"
 #include "core/train/TrainConfig.h"
 
@@ -10,24 +14,39 @@ namespace sinkscope {
 std::string TrainJob::run(const TrainJobOptions& options) {
   TrainConfig config = TrainConfig::fromFile(options.configPath);
   for (const auto& assignment : options.overrides) config.applyOverride(assignment);
-  LmTrainer trainer(config);
-  if (options.prepareOnly) {
-    trainer.prepare();
-    return nlohmann::json{{"prepared", true}, {"out_dir", config.outDir}}.dump();
-  }
-  LmRunOptions runOptions;
+  TrainRunOptions runOptions;
   runOptions.resume = options.resume;
   runOptions.stopAfterStep = options.stopAfterStep;
   runOptions.stop = options.stop;
-  const LmRunResult result = trainer.run(runOptions);
-  return nlohmann::json{{"finished", result.finished},
-                        {"last_step", result.lastStep},
-                        {"total_steps", result.totalSteps},
-                        {"tokens_per_s", result.tokensPerSecond},
-                        {"heldout_loss", result.heldoutLoss},
-                        {"export_dir", result.exportDir},
-                        {"out_dir", config.outDir}}
-      .dump();
+  TrainRunResult result;
+  if (config.stage == "lm") {
+    LmTrainer trainer(config);
+    if (options.prepareOnly) {
+      trainer.prepare();
+      return nlohmann::json{{"prepared", true}, {"out_dir", config.outDir}}.dump();
+    }
+    result = trainer.run(runOptions);
+  } else if (options.prepareOnly) {
+    throw ConfigError(config.source + ": --prepare-only is for stage lm (corpus and tokenizer)");
+  } else if (config.stage == "ctc") {
+    result = CtcTrainer(config).run(runOptions);
+  } else {
+    result = AvsrTrainer(config).run(runOptions);
+  }
+  nlohmann::json summary = {{"stage", config.stage},
+                            {"finished", result.finished},
+                            {"last_step", result.lastStep},
+                            {"total_steps", result.totalSteps},
+                            {"heldout_loss", result.heldoutLoss},
+                            {"export_dir", result.exportDir},
+                            {"out_dir", config.outDir}};
+  if (config.stage == "lm") {
+    summary["tokens_per_s"] = result.tokensPerSecond;
+  } else {
+    summary["utterances_per_s"] = result.tokensPerSecond;
+    summary["valid_wer"] = result.heldoutWer;
+  }
+  return summary.dump();
 }
 
 std::vector<std::string> TrainJob::splitOverrides(const std::string& list) {

@@ -2,20 +2,9 @@
 
 #include "core/base/Error.h"
 #include "core/text/Tokenizer.h"
+#include "core/train/StepHash.h"
 
 namespace sinkscope {
-
-namespace {
-
-// SplitMix64's finaliser: a well-mixed 64-bit hash of a 64-bit value.
-std::uint64_t mix(std::uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-
-}  // namespace
 
 WindowSampler::WindowSampler(std::vector<std::int32_t> tokens, std::vector<std::int64_t> sentenceStarts,
                              std::int64_t seqLength, std::int64_t bosId, std::uint64_t seed)
@@ -54,9 +43,9 @@ void WindowSampler::batch(std::int64_t step, std::int64_t batchSize, std::vector
                           std::vector<std::int64_t>& targets) const {
   inputs.clear();
   targets.clear();
-  const std::uint64_t stepKey = mix(mix(seed_) ^ static_cast<std::uint64_t>(step));
+  const std::uint64_t stepKey = StepHash::mix(StepHash::mix(seed_) ^ static_cast<std::uint64_t>(step));
   for (std::int64_t row = 0; row < batchSize; ++row) {
-    const std::uint64_t pick = mix(stepKey ^ static_cast<std::uint64_t>(row)) % starts_.size();
+    const std::uint64_t pick = StepHash::mix(stepKey ^ static_cast<std::uint64_t>(row)) % starts_.size();
     window(starts_[pick], inputs, targets);
   }
 }

@@ -67,8 +67,8 @@ TrainConfig tinyConfig(const std::string& name) {
   return TrainConfig::fromJson(document, name + ".json");
 }
 
-LmRunOptions quiet() {
-  LmRunOptions options;
+TrainRunOptions quiet() {
+  TrainRunOptions options;
   options.progress = false;
   return options;
 }
@@ -86,7 +86,7 @@ std::vector<std::string> readLines(const fs::path& path) {
 class LmTrainerTest : public QObject {
   Q_OBJECT
 
-  LmRunResult straight_;
+  TrainRunResult straight_;
 
  private slots:
   void initTestCase() {
@@ -116,7 +116,7 @@ class LmTrainerTest : public QObject {
 
   void sameSeedGivesTheSameCurve() {
     LmTrainer trainer(tinyConfig("again"));
-    const LmRunResult again = trainer.run(quiet());
+    const TrainRunResult again = trainer.run(quiet());
     QCOMPARE(again.steps.size(), straight_.steps.size());
     for (std::size_t i = 0; i < again.steps.size(); ++i) {
       QVERIFY2(std::fabs(again.steps[i].loss - straight_.steps[i].loss) <= kCurveTolerance,
@@ -125,17 +125,17 @@ class LmTrainerTest : public QObject {
   }
 
   void resumedRunContinuesTheCurve() {
-    LmRunOptions firstHalf = quiet();
+    TrainRunOptions firstHalf = quiet();
     firstHalf.stopAfterStep = 10;
-    const LmRunResult head = LmTrainer(tinyConfig("resumed")).run(firstHalf);
+    const TrainRunResult head = LmTrainer(tinyConfig("resumed")).run(firstHalf);
     QVERIFY(!head.finished);
     QCOMPARE(head.lastStep, std::int64_t(10));
 
     // Without --resume the folder is refused; with it the run goes on from step 10.
     QVERIFY_THROWS_EXCEPTION(Error, LmTrainer(tinyConfig("resumed")).run(quiet()));
-    LmRunOptions secondHalf = quiet();
+    TrainRunOptions secondHalf = quiet();
     secondHalf.resume = true;
-    const LmRunResult tail = LmTrainer(tinyConfig("resumed")).run(secondHalf);
+    const TrainRunResult tail = LmTrainer(tinyConfig("resumed")).run(secondHalf);
     QVERIFY(tail.finished);
     QCOMPARE(tail.steps.size(), std::size_t(10));
     for (std::size_t i = 0; i < 10; ++i) {
@@ -187,7 +187,7 @@ class LmTrainerTest : public QObject {
     TrainConfig config = tinyConfig("decorrelated");
     config.applyOverride("decorrelation_lambda=10");
     config.applyOverride("train.steps=6");
-    const LmRunResult result = LmTrainer(config).run(quiet());
+    const TrainRunResult result = LmTrainer(config).run(quiet());
     for (const auto& step : result.steps) {
       QVERIFY(step.decLoss > 0);
       QVERIFY(std::fabs(step.loss - (step.ceLoss + step.decLoss)) < 1e-4);
@@ -195,7 +195,7 @@ class LmTrainerTest : public QObject {
     // Resuming with another λ would be another experiment.
     TrainConfig changed = config;
     changed.applyOverride("decorrelation_lambda=20");
-    LmRunOptions resume = quiet();
+    TrainRunOptions resume = quiet();
     resume.resume = true;
     QVERIFY_THROWS_EXCEPTION(ConfigError, LmTrainer(changed).run(resume));
   }
@@ -206,7 +206,7 @@ class LmTrainerTest : public QObject {
     fitted.applyOverride("probe.every=0");
     fitted.applyOverride("train.max_wall_minutes=0.05");
     fitted.applyOverride("train.steps=0");
-    const LmRunResult fit = LmTrainer(fitted).run(quiet());
+    const TrainRunResult fit = LmTrainer(fitted).run(quiet());
     QVERIFY2(fit.totalSteps > 19, qPrintable(QString("fitted %1 steps").arg(fit.totalSteps)));
     QVERIFY(!fit.exportDir.empty() && fs::exists(fs::path(fit.exportDir) / "model.safetensors"));
 
@@ -214,7 +214,7 @@ class LmTrainerTest : public QObject {
     TrainConfig boxed = tinyConfig("boxed");
     boxed.applyOverride("probe.every=0");
     boxed.applyOverride("train.max_wall_minutes=0.0001");
-    const LmRunResult cut = LmTrainer(boxed).run(quiet());
+    const TrainRunResult cut = LmTrainer(boxed).run(quiet());
     QVERIFY(!cut.finished);
     QVERIFY(cut.lastStep >= 1 && cut.lastStep < 20);
     const auto training = nlohmann::json::parse(std::ifstream(fs::path(cut.exportDir) / "training.json"));

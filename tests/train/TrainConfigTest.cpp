@@ -79,7 +79,13 @@ class TrainConfigTest : public QObject {
   void errorsNameTheKey() {
     expectError(json::object(), "out_dir");
     expectError({{"out_dir", "x"}}, "data");
-    expectError(with(minimal(), "", "stage", "avsr"), "stage");
+    expectError(with(minimal(), "", "stage", "finetune"), "stage");
+    expectError(with(minimal(), "", "stage", "avsr"), "avsr.corpus_dir");
+    expectError(with(with(minimal(), "", "stage", "ctc"), "ctc", "corpus_dir", "c"), "ctc.encoder");
+    expectError(with(with(with(minimal(), "", "stage", "ctc"), "ctc", "corpus_dir", "c"), "ctc", "modality", "lidar"),
+                "ctc.modality");
+    expectError(with(minimal(), "ctc", "noise_snr_db", "loud"), "ctc.noise_snr_db");
+    expectError(with(minimal(), "train", "batch_utterances", 0), "train.batch_utterances");
     expectError(with(minimal(), "", "dtype", "bf16"), "dtype");
     expectError(with(minimal(), "", "export_dtype", "int8"), "export_dtype");
     expectError(with(minimal(), "", "seed", -1), "seed");
@@ -99,6 +105,27 @@ class TrainConfigTest : public QObject {
     expectError(with(minimal(), "probe", "min_queries", 256), "probe.min_queries");
     expectError(with(minimal(), "checkpoint", "average_last", 5), "checkpoint.average_last");
     expectError(with(minimal(), "", "model", 3), "model");
+  }
+
+  void avsrSectionReadsBack() {
+    json document = minimal();
+    document["stage"] = "avsr";
+    document["decorrelation_lambda"] = 10000.0;
+    document["avsr"] = {{"corpus_dir", "corpus"}, {"llm", "lm/export"}, {"audio_encoder", "a"}, {"video_encoder", "v"},
+                        {"modality", "avsr"}, {"audio_rate", 16}, {"video_rate", 5},
+                        {"noise_snr_db", {nullptr, 10, -5}}, {"noise_kind", "white"}};
+    document["train"] = {{"epochs", 1.5}, {"batch_utterances", 8}};
+    const TrainConfig c = TrainConfig::fromJson(document, "avsr.json");
+    QCOMPARE(c.avsr.audioRate, 16);
+    QCOMPARE(c.avsr.noiseSnrDb.size(), std::size_t(3));
+    QVERIFY(!c.avsr.noiseSnrDb[0].has_value());
+    QCOMPARE(*c.avsr.noiseSnrDb[2], -5.0);
+    QCOMPARE(c.train.epochs, 1.5);
+    const TrainConfig again = TrainConfig::fromJson(c.toJson(), "again.json");
+    QCOMPARE(again.toJson(), c.toJson());
+    document["avsr"]["modality"] = "asr";
+    document["avsr"]["audio_encoder"] = "";
+    expectError(document, "avsr.audio_encoder");
   }
 
   void unknownKeysAreErrors() {

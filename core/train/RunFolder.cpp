@@ -1,0 +1,119 @@
+#include "core/train/RunFolder.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "core/base/Error.h"
+
+namespace sinkscope {
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+std::string checkpointName(std::int64_t step) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "step-%08lld", static_cast<long long>(step));
+  return buffer;
+}
+
+const json* lookup(const json& document, const std::string& dotted) {
+  const json* node = &document;
+  std::size_t start = 0;
+  while (true) {
+    const auto dot = dotted.find('.', start);
+    const std::string part = dotted.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    if (!node->is_object() || !node->contains(part)) return nullptr;
+    node = &node->at(part);
+    if (dot == std::string::npos) return node;
+    start = dot + 1;
+  }
+}
+
+}  // namespace
+
+RunFolder::RunFolder(std::string outDir) : outDir_(std::move(outDir)) {}
+
+std::string RunFolder::file(const std::string& name) const {
+  return (fs::path(outDir_) / name).string();
+}
+
+std::vector<std::string> RunFolder::checkpoints() const {
+  std::vector<std::string> found;
+  const fs::path root = fs::path(outDir_) / "checkpoints";
+  std::error_code error;
+  if (!fs::is_directory(root, error)) return found;
+  for (const auto& entry : fs::directory_iterator(root)) {
+    const std::string name = entry.path().filename().string();
+    if (entry.is_directory() && name.rfind("step-", 0) == 0 && name.find('.') == std::string::npos &&
+        fs::exists(entry.path() / "state.json")) {
+      found.push_back(entry.path().string());
+    }
+  }
+  std::sort(found.begin(), found.end());
+  return found;
+}
+
+std::string RunFolder::open(const json& config, bool resume, const std::vector<std::string>& invariantKeys) {
+  fs::create_directories(outDir_);
+  const std::vector<std::string> existing = checkpoints();
+  if (!existing.empty() && !resume) {
+    throw Error(outDir_ + " already holds checkpoints; resume it (--resume) or choose another out_dir");
+  }
+  const std::string savedPath = file("train_config.json");
+  if (!existing.empty() && fs::exists(savedPath)) {
+    const json saved = readJson(savedPath);
+    for (const auto& key : invariantKeys) {
+      const json* a = lookup(saved, key);
+      const json* b = lookup(config, key);
+      const json before = a ? *a : json();
+      const json now = b ? *b : json();
+      if (before != now) {
+        throw ConfigError(savedPath + ": key '" + key + "' was " + before.dump() + " in the run being resumed, now " +
+                          now.dump() + "; use another out_dir for a different experiment");
+      }
+    }
+  }
+  writeJson(savedPath, config);
+  return existing.empty() ? std::string() : existing.back();
+}
+
+void RunFolder::saveCheckpoint(std::int64_t step, int keep,
+                               const std::function<void(const std::string&)>& fill) const {
+  const fs::path root = fs::path(outDir_) / "checkpoints";
+  fs::create_directories(root);
+  const fs::path target = root / checkpointName(step);
+  const fs::path temporary = root / (checkpointName(step) + ".tmp");
+  fs::remove_all(temporary);
+  fs::create_directories(temporary);
+  fill(temporary.string());
+  fs::remove_all(target);
+  fs::rename(temporary, target);
+  const auto all = checkpoints();
+  for (std::size_t i = 0; i + static_cast<std::size_t>(keep) < all.size(); ++i) fs::remove_all(all[i]);
+}
+
+json RunFolder::readJson(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error("cannot open " + path);
+  try {
+    return json::parse(in);
+  } catch (const json::parse_error& e) {
+    throw FormatError(path + ": not valid JSON (" + e.what() + ")");
+  }
+}
+
+void RunFolder::writeJson(const std::string& path, const json& value) {
+  const std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    out << value.dump(2) << '\n';
+    if (!out) throw Error("cannot write " + temporary);
+  }
+  fs::rename(temporary, path);
+}
+
+}  // namespace sinkscope

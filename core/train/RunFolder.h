@@ -1,0 +1,44 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace sinkscope {
+
+// The folder of one training run, shared by every stage: the resolved config
+// (train_config.json), the checkpoints (checkpoints/step-NNNNNNNN/, each written to
+// a temporary folder and renamed, so a killed run never leaves half a checkpoint),
+// and the rule that a fresh start never overwrites a run and a resumed one must be
+// the same experiment.
+class RunFolder {
+ public:
+  explicit RunFolder(std::string outDir);
+
+  // Creates the folder. With checkpoints present, refuses unless `resume`, and then
+  // checks that `config` agrees with the saved train_config.json on `invariantKeys`
+  // (dotted paths, "train.seq_length"). Writes `config` as train_config.json.
+  // Returns the newest checkpoint folder ("" for a fresh start).
+  std::string open(const nlohmann::json& config, bool resume, const std::vector<std::string>& invariantKeys);
+
+  const std::string& path() const { return outDir_; }
+  std::string file(const std::string& name) const;  // outDir/name
+
+  // Checkpoint folders, oldest first.
+  std::vector<std::string> checkpoints() const;
+  // Fills a fresh folder through `fill(folder)`, renames it to step-NNNNNNNN and keeps
+  // the `keep` newest.
+  void saveCheckpoint(std::int64_t step, int keep, const std::function<void(const std::string&)>& fill) const;
+
+  static nlohmann::json readJson(const std::string& path);
+  // Written to a temporary file and renamed.
+  static void writeJson(const std::string& path, const nlohmann::json& value);
+
+ private:
+  std::string outDir_;
+};
+
+}  // namespace sinkscope

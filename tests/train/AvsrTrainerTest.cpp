@@ -1,0 +1,226 @@
+// LibTorch before Qt: Qt's `slots` macro breaks LibTorch headers.
+#include "support/TinyAvCorpus.h"
+
+#include <QtTest>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include "core/base/Error.h"
+#include "core/model/AvsrModel.h"
+#include "core/model/VideoEncoder.h"
+#include "core/model/WhisperEncoder.h"
+#include "core/train/AvsrShardReader.h"
+#include "core/train/AvsrTrainer.h"
+#include "core/train/TrainConfig.h"
+
+using namespace sinkscope;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr double kCurveTolerance = 1e-6;
+
+fs::path scratch() {
+  static const fs::path dir = fs::temp_directory_path() / ("avsr-trainer-test-" + std::to_string(::getpid()));
+  return dir;
+}
+
+// Random tiny encoders written as ctc-stage exports would be.
+void writeEncoders() {
+  torch::manual_seed(11);
+  WhisperEncoderConfig audio;
+  audio.dModel = 24;
+  audio.numLayers = 1;
+  audio.numHeads = 2;
+  audio.ffnDim = 48;
+  audio.maxSourcePositions = 200;
+  ModelDirectoryWriter::writeWhisperEncoder((scratch() / "audio_encoder").string(), WhisperEncoder(audio), torch::kFloat32);
+  VideoEncoderConfig video;
+  video.numLayers = 1;
+  video.embedDim = 16;
+  video.ffnDim = 32;
+  video.numHeads = 2;
+  video.convPosKernel = 8;
+  video.convPosGroups = 4;
+  video.frontendChannels = 8;
+  video.trunkWidths = {8, 8, 8, 16};
+  video.trunkBlocks = {1, 1, 1, 1};
+  VideoEncoder encoder(video);
+  encoder.eval();
+  ModelDirectoryWriter::writeVideoEncoder((scratch() / "video_encoder").string(), encoder, torch::kFloat32);
+}
+
+TrainConfig config(const std::string& name, const std::string& modality = "avsr") {
+  nlohmann::json document = {
+      {"stage", "avsr"},
+      {"out_dir", (scratch() / name).string()},
+      {"seed", 9},
+      {"threads", 2},
+      {"export_dtype", "fp32"},
+      {"decorrelation_lambda", 10.0},
+      {"avsr",
+       {{"corpus_dir", (scratch() / "corpus").string()},
+        {"llm", (scratch() / "llm").string()},
+        {"audio_encoder", (scratch() / "audio_encoder").string()},
+        {"video_encoder", (scratch() / "video_encoder").string()},
+        {"modality", modality},
+        {"audio_compression", "stack"},
+        {"audio_rate", 4},
+        {"video_compression", "avg-pooling"},
+        {"video_rate", 2},
+        {"projector_hidden", 32},
+        {"lora_reduction", 4},
+        {"lora_alpha", 4.0},
+        {"noise_snr_db", {nullptr, 0}},
+        {"noise_kind", "both"},
+        {"eval_utterances", 1},
+        {"probe_utterances", 1},
+        {"max_new_tokens", 4}}},
+      {"train", {{"epochs", 2}, {"batch_utterances", 4}, {"lr", 3e-3}, {"warmup_steps", 2}, {"log_every", 1}}},
+      {"probe", {{"min_queries", 4}}},
+      {"checkpoint", {{"every", 2}, {"keep", 3}, {"average_last", 1}}}};
+  return TrainConfig::fromJson(document, name + ".json");
+}
+
+TrainRunOptions quiet() {
+  TrainRunOptions options;
+  options.progress = false;
+  return options;
+}
+
+std::vector<std::string> readLines(const fs::path& path) {
+  std::ifstream in(path);
+  std::vector<std::string> lines;
+  std::string line;
+  while (std::getline(in, line)) lines.push_back(line);
+  return lines;
+}
+
+}  // namespace
+
+class AvsrTrainerTest : public QObject {
+  Q_OBJECT
+
+  TrainRunResult straight_;
+
+ private slots:
+  void initTestCase() {
+    torch::set_num_threads(2);
+    fs::remove_all(scratch());
+    test::TinyAvCorpus::write(scratch() / "corpus");
+    test::TinyAvCorpus::writeLlm(scratch() / "llm");
+    writeEncoders();
+    straight_ = AvsrTrainer(config("avsr")).run(quiet());
+  }
+
+  void cleanupTestCase() { fs::remove_all(scratch()); }
+
+  void trainsWithBothLossesAndLogsPerEpoch() {
+    // 12 utterances, 4 per step, 2 epochs: 6 steps, an evaluation after steps 3 and 6.
+    QVERIFY(straight_.finished);
+    QCOMPARE(straight_.steps.size(), std::size_t(6));
+    for (const auto& step : straight_.steps) {
+      QVERIFY(std::isfinite(step.ceLoss) && step.ceLoss > 0);
+      QVERIFY(step.decLoss > 0);
+      QVERIFY(std::fabs(step.loss - (step.ceLoss + step.decLoss)) < 1e-4);
+    }
+    const auto evalRows = readLines(scratch() / "avsr" / "eval.csv");
+    QCOMPARE(evalRows.size(), std::size_t(4));
+    QVERIFY(evalRows[1].rfind("0,", 0) == 0 && evalRows[2].rfind("3,", 0) == 0 && evalRows[3].rfind("6,", 0) == 0);
+    const auto probeRows = readLines(scratch() / "avsr" / "probe.csv");
+    QCOMPARE(probeRows.size(), std::size_t(4));
+    for (const char* column : {"bos_sink_l0", "audio_start_sink_l1", "video_end_sink_l0", "prompt_sink_mean", "bos_cos_mean"}) {
+      QVERIFY2(probeRows[0].find(column) != std::string::npos, column);
+    }
+  }
+
+  void sameSeedGivesTheSameCurve() {
+    const TrainRunResult again = AvsrTrainer(config("avsr-again")).run(quiet());
+    QCOMPARE(again.steps.size(), straight_.steps.size());
+    for (std::size_t i = 0; i < again.steps.size(); ++i) {
+      QVERIFY2(std::fabs(again.steps[i].loss - straight_.steps[i].loss) <= kCurveTolerance,
+               qPrintable(QString("step %1: %2 vs %3").arg(i + 1).arg(again.steps[i].loss).arg(straight_.steps[i].loss)));
+    }
+  }
+
+  void resumedRunContinuesTheCurve() {
+    TrainRunOptions head = quiet();
+    head.stopAfterStep = 2;
+    QCOMPARE(AvsrTrainer(config("avsr-resumed")).run(head).lastStep, std::int64_t(2));
+    TrainRunOptions rest = quiet();
+    rest.resume = true;
+    const TrainRunResult tail = AvsrTrainer(config("avsr-resumed")).run(rest);
+    QVERIFY(tail.finished);
+    QCOMPARE(tail.steps.size(), std::size_t(4));
+    for (std::size_t i = 0; i < 4; ++i) {
+      const auto& expected = straight_.steps[2 + i];
+      QVERIFY2(std::fabs(tail.steps[i].loss - expected.loss) <= kCurveTolerance,
+               qPrintable(QString("step %1: resumed %2, straight %3").arg(expected.step).arg(tail.steps[i].loss).arg(expected.loss)));
+    }
+    // The logs hold the uninterrupted run's rows.
+    QCOMPARE(readLines(scratch() / "avsr-resumed" / "eval.csv"), readLines(scratch() / "avsr" / "eval.csv"));
+    QCOMPARE(readLines(scratch() / "avsr-resumed" / "probe.csv"), readLines(scratch() / "avsr" / "probe.csv"));
+    TrainConfig changed = config("avsr-resumed");
+    changed.applyOverride("decorrelation_lambda=0");
+    QVERIFY_THROWS_EXCEPTION(ConfigError, AvsrTrainer(changed).run(rest));
+  }
+
+  void exportLoadsAndMatchesTheTrainersLoss() {
+    const fs::path exported = scratch() / "avsr" / "export";
+    auto model = AvsrModel::load(exported.string());
+    QVERIFY(!model->isTextOnly());
+    QCOMPARE(model->composite()->audioPadSeconds, 0.0);
+    QVERIFY(model->defaultModality() == Modality::Avsr);
+
+    // The final evaluation's valid loss is the cross-entropy of valid utterance 0;
+    // AvsrModel's own assembly of the export must give the same number.
+    const auto reader = AvsrShardReader::open((scratch() / "corpus").string(), "valid");
+    const auto u = reader.at(0);
+    MediaInput media;
+    media.waveform = torch::from_blob(const_cast<std::int16_t*>(u.audio), {u.samples}, torch::kInt16).to(torch::kFloat32) / 32768.0;
+    media.mouthRois = torch::from_blob(const_cast<std::uint8_t*>(u.rois), {u.frames, 96, 96}, torch::kUInt8).clone();
+    std::vector<std::int64_t> response = model->encodeText(u.text, false);
+    response.push_back(*model->tokenizer()->tokenId("<|end_of_text|>"));
+    torch::NoGradGuard noGrad;
+    const AssembledInput input = model->assemble(media, Modality::Avsr, response, CaptureSpec{});
+    const torch::Tensor logits = model->llm()->forward(LlamaInput::embeds(input.embeds));  // [1, T, V]
+    const auto length = static_cast<std::int64_t>(input.tokens.size());
+    const auto first = length - static_cast<std::int64_t>(response.size());
+    const torch::Tensor ce = torch::nn::functional::cross_entropy(
+        logits[0].narrow(0, first - 1, static_cast<std::int64_t>(response.size())), torch::tensor(response));
+    const auto evalRows = readLines(scratch() / "avsr" / "eval.csv");
+    const QStringList last = QString::fromStdString(evalRows.back()).split(',');
+    const double logged = last[3].toDouble();
+    QVERIFY2(std::fabs(ce.item<double>() - logged) < 1e-4 * std::max(1.0, logged),
+             qPrintable(QString("AvsrModel %1, trainer %2").arg(ce.item<double>()).arg(logged)));
+
+    GenerationOptions greedy = model->defaultGenerationOptions();
+    greedy.numBeams = 1;
+    const auto trace = model->transcribe(media, Modality::Avsr, greedy, CaptureSpec{});
+    QVERIFY(trace != nullptr);
+  }
+
+  void audioOnlyModelHasNoVideoPart() {
+    TrainConfig asr = config("asr", "asr");
+    asr.applyOverride("train.epochs=0.5");
+    asr.applyOverride("decorrelation_lambda=0");
+    const TrainRunResult result = AvsrTrainer(asr).run(quiet());
+    QVERIFY(result.finished);
+    QCOMPARE(result.lastStep, std::int64_t(2));
+    for (const auto& step : result.steps) QCOMPARE(step.decLoss, 0.0);
+    auto model = AvsrModel::load(result.exportDir);
+    QVERIFY(model->videoEncoder() == nullptr);
+    QVERIFY(model->modalities() == std::vector<Modality>{Modality::Asr});
+    QVERIFY(!fs::exists(fs::path(result.exportDir) / "video_encoder"));
+  }
+};
+
+QTEST_GUILESS_MAIN(AvsrTrainerTest)
+#include "AvsrTrainerTest.moc"
