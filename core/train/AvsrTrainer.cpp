@@ -32,7 +32,7 @@
 #include "core/train/CsvLog.h"
 #include "core/train/DecorrelationLoss.h"
 #include "core/train/EpochSampler.h"
-#include "core/train/ErrorRate.h"
+#include "core/analysis/ErrorRate.h"
 #include "core/train/NoiseAugmenter.h"
 #include "core/train/Optimization.h"
 #include "core/train/ProgressMeter.h"
