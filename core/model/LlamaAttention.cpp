@@ -83,14 +83,14 @@ torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const torch::T
 
   // Grouped-query attention without repeating K and V: query head h uses KV head
   // h / groups (HF's repeat_kv), so the query heads of one KV head are stacked along
-  // the time axis and share one batched matmul with it. The 1/sqrt(Dh) scale goes on
-  // the (smaller) query. Scores: [B, Hkv, G*T, S] -> [B, H, T, S]
-  const torch::Tensor groupedQuery =
-      (query * (1.0 / std::sqrt(static_cast<double>(headDim_))))
-          .reshape({batch, numKvHeads_, groups * length, headDim_});
+  // the time axis and share one batched matmul with it. The scale is applied after the
+  // product, as HF does, so bf16/fp16 round the same way. Scores: [B, Hkv, G*T, S] ->
+  // [B, H, T, S]
+  const torch::Tensor groupedQuery = query.reshape({batch, numKvHeads_, groups * length, headDim_});
   torch::Tensor scores = torch::matmul(groupedQuery, key.transpose(2, 3))
                              .view({batch, numHeads_, length, keyLength});
   // In place: the matmul's backward needs its inputs, not its output.
+  scores.div_(std::sqrt(static_cast<double>(headDim_)));
   if (blocked.defined()) scores.masked_fill_(blocked, lowestFinite(scores.scalar_type()));
   torch::Tensor probs32 = torch::softmax(scores, -1, torch::kFloat32);
   if (intervener != nullptr) probs32 = intervener->editAttention(layerIndex_, probs32);
