@@ -186,7 +186,7 @@ void MainWindow::buildActions() {
 
 QString MainWindow::errorMessage() const { return banner_->isVisible() ? banner_->text() : QString(); }
 
-void MainWindow::addView(QWidget* view, const QString& title, Qt::DockWidgetArea area, const QString& note) {
+QDockWidget* MainWindow::addView(QWidget* view, const QString& title, Qt::DockWidgetArea area, const QString& note) {
   auto* dock = new QDockWidget(title, this);
   dock->setObjectName(title);
   if (note.isEmpty()) {
@@ -204,6 +204,7 @@ void MainWindow::addView(QWidget* view, const QString& title, Qt::DockWidgetArea
   }
   addDockWidget(area, dock);
   viewMenu_->addAction(dock->toggleViewAction());
+  return dock;
 }
 
 void MainWindow::balanceDocks() {

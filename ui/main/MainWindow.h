@@ -7,6 +7,7 @@
 #include "core/base/Trace.h"
 
 class QComboBox;
+class QDockWidget;
 class QLabel;
 class QLineEdit;
 class QSpinBox;
@@ -36,7 +37,7 @@ class MainWindow : public QMainWindow {
   QString errorMessage() const;
   // Adds a view as a dock (object name = title, for saved layouts), with the note
   // that teaching mode shows above it.
-  void addView(QWidget* view, const QString& title, Qt::DockWidgetArea area, const QString& note = {});
+  QDockWidget* addView(QWidget* view, const QString& title, Qt::DockWidgetArea area, const QString& note = {});
   bool teachingMode() const { return teaching_; }
   void setTeachingMode(bool on);
   void setDarkTheme(bool dark);

@@ -3,6 +3,7 @@
 #include <exception>
 
 #include <QComboBox>
+#include <QDockWidget>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QSpinBox>
@@ -55,10 +56,14 @@ AnalysisPanels::AnalysisPanels(MainWindow* window)
   window_->addView(withControls(attention_, attentionControls), tr("Attention map"), Qt::RightDockWidgetArea,
                    TeachingNotes::text(Note::AttentionMap));
   window_->addView(sinkMap_, tr("Sink map"), Qt::BottomDockWidgetArea, TeachingNotes::text(Note::SinkMap));
-  window_->addView(withControls(massive_, massiveControls), tr("Massive activations"), Qt::RightDockWidgetArea,
-                   TeachingNotes::text(Note::MassiveActivations));
-  window_->addView(bars_, tr("Massive activations (3-D)"), Qt::RightDockWidgetArea,
-                   TeachingNotes::text(Note::MassiveActivations));
+  QDockWidget* massiveDock =
+      window_->addView(withControls(massive_, massiveControls), tr("Massive activations"), Qt::RightDockWidgetArea,
+                       TeachingNotes::text(Note::MassiveActivations));
+  QDockWidget* barsDock = window_->addView(bars_, tr("Massive activations (3-D)"), Qt::RightDockWidgetArea,
+                                           TeachingNotes::text(Note::MassiveActivations));
+  // Two views of the same numbers: tabs, so each gets the full height.
+  window_->tabifyDockWidget(massiveDock, barsDock);
+  massiveDock->raise();
   window_->addView(topK_, tr("Top-k vs median"), Qt::BottomDockWidgetArea, TeachingNotes::text(Note::TopK));
   window_->addView(bosCosine_, tr("Cosine with BOS"), Qt::BottomDockWidgetArea, TeachingNotes::text(Note::BosCosine));
 
