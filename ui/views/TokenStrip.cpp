@@ -8,12 +8,24 @@
 #include <QToolTip>
 
 #include "ui/main/TokenSelection.h"
-#include "ui/views/SegmentColors.h"
+#include "ui/plots/SegmentPalette.h"
 
 namespace sinkscope::ui {
 
 namespace {
 constexpr int kMarginPx = 6;
+
+// The plots' segment colours, lightened for a chip behind dark text; BOS and the
+// delimiters keep their full colour (white text) so they stand out.
+QColor chipFill(Segment segment) {
+  const QColor base = SegmentPalette().color(segment);
+  const bool edge = segment == Segment::AudioDelimiter || segment == Segment::VideoDelimiter;
+  return edge || segment == Segment::Bos ? base : base.lighter(160);
+}
+
+QColor chipText(Segment segment) {
+  return chipFill(segment).lightness() < 140 ? QColor(Qt::white) : QColor(20, 20, 20);
+}
 constexpr int kGapPx = 3;
 constexpr int kChipHeightPx = 22;
 constexpr int kMaxChipWidthPx = 120;
@@ -115,8 +127,8 @@ void TokenStrip::paintEvent(QPaintEvent*) {
     const QRect& r = chips_[static_cast<std::size_t>(t)];
     const Segment segment = trace_->tokens[static_cast<std::size_t>(t)].segment;
     const double sink = sinkFractions_.empty() ? 0.0 : sinkFractions_[static_cast<std::size_t>(t)];
-    painter.setBrush(SegmentColors::fill(segment));
-    QPen pen(sink > 0.0 ? QColor(20, 20, 20) : SegmentColors::fill(segment).darker(130));
+    painter.setBrush(chipFill(segment));
+    QPen pen(sink > 0.0 ? QColor(20, 20, 20) : chipFill(segment).darker(130));
     pen.setWidthF(sink > 0.0 ? 1.0 + 3.0 * sink : 1.0);
     painter.setPen(pen);
     painter.drawRoundedRect(QRectF(r).adjusted(0.5, 0.5, -0.5, -0.5), 4, 4);
@@ -127,7 +139,7 @@ void TokenStrip::paintEvent(QPaintEvent*) {
       painter.setBrush(Qt::NoBrush);
       painter.drawRoundedRect(QRectF(r).adjusted(-2, -2, 2, 2), 5, 5);
     }
-    painter.setPen(SegmentColors::text(segment));
+    painter.setPen(chipText(segment));
     painter.drawText(r.adjusted(5, 0, -5, 0), Qt::AlignVCenter | Qt::AlignLeft,
                      metrics.elidedText(label(t), Qt::ElideRight, r.width() - 10));
   }
