@@ -19,7 +19,6 @@
 #include "core/model/WhisperEncoder.h"
 #include "core/train/AvsrFeatures.h"
 #include "core/train/AvsrShardReader.h"
-#include "core/train/CheckpointAverager.h"
 #include "core/train/CosineSchedule.h"
 #include "core/train/CsvLog.h"
 #include "core/train/CtcAlphabet.h"
@@ -351,15 +350,9 @@ TrainRunResult CtcTrainer::run(const TrainRunOptions& options) {
   result.heldoutWer = lastWer;
 
   if (result.finished || (outOfTime && step > startStep)) {
-    const auto checkpoints = folder.checkpoints();
-    const auto averaged = std::min<std::size_t>(checkpoints.size(), static_cast<std::size_t>(c.checkpoint.averageLast));
+    const std::size_t averaged = folder.averageNewest(c.checkpoint.averageLast);
     if (averaged > 1) {
-      std::vector<std::string> files;
-      for (std::size_t i = checkpoints.size() - averaged; i < checkpoints.size(); ++i) {
-        files.push_back((fs::path(checkpoints[i]) / "model.safetensors").string());
-      }
-      const std::string averagePath = folder.file("averaged.safetensors");
-      CheckpointAverager::average(files, averagePath);
+      const std::string averagePath = folder.averagedPath();
       WeightLoader::load(*model, SafetensorsSet::openFile(averagePath), "", runtime);
       fs::remove(averagePath);
     }

@@ -19,7 +19,6 @@
 #include "core/model/WeightLoader.h"
 #include "core/text/BpeTrainer.h"
 #include "core/text/Tokenizer.h"
-#include "core/train/CheckpointAverager.h"
 #include "core/train/CosineSchedule.h"
 #include "core/train/CsvLog.h"
 #include "core/train/DecorrelationLoss.h"
@@ -469,15 +468,9 @@ TrainRunResult LmTrainer::run(const TrainRunOptions& options) {
   // come back empty); training.json says whether the schedule was completed.
   if (result.finished || (outOfTime && s.step > startStep)) {
     const fs::path exportDir = s.outDir / "export";
-    const auto checkpoints = folder.checkpoints();
-    const auto averaged = std::min<std::size_t>(checkpoints.size(), static_cast<std::size_t>(c.checkpoint.averageLast));
+    const std::size_t averaged = folder.averageNewest(c.checkpoint.averageLast);
     if (averaged > 1) {
-      std::vector<std::string> files;
-      for (std::size_t i = checkpoints.size() - averaged; i < checkpoints.size(); ++i) {
-        files.push_back((fs::path(checkpoints[i]) / "model.safetensors").string());
-      }
-      const std::string averagePath = (s.outDir / "averaged.safetensors").string();
-      CheckpointAverager::average(files, averagePath);
+      const std::string averagePath = folder.averagedPath();
       s.model->loadWeights(SafetensorsSet::openFile(averagePath), "", runtime);
       fs::remove(averagePath);
     }

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "core/base/Error.h"
+#include "core/train/CheckpointAverager.h"
 
 namespace sinkscope {
 
@@ -39,6 +40,18 @@ RunFolder::RunFolder(std::string outDir) : outDir_(std::move(outDir)) {}
 
 std::string RunFolder::file(const std::string& name) const {
   return (fs::path(outDir_) / name).string();
+}
+
+std::size_t RunFolder::averageNewest(int count) const {
+  const auto all = checkpoints();
+  const auto averaged = std::min<std::size_t>(all.size(), static_cast<std::size_t>(std::max(count, 0)));
+  if (averaged < 2) return averaged;
+  std::vector<std::string> files;
+  for (std::size_t i = all.size() - averaged; i < all.size(); ++i) {
+    files.push_back((std::filesystem::path(all[i]) / "model.safetensors").string());
+  }
+  CheckpointAverager::average(files, averagedPath());
+  return averaged;
 }
 
 std::vector<std::string> RunFolder::checkpoints() const {

@@ -29,6 +29,11 @@ class RunFolder {
 
   // Checkpoint folders, oldest first.
   std::vector<std::string> checkpoints() const;
+  // Averages the `count` newest checkpoints' model.safetensors element-wise into
+  // averagedPath() and returns how many went in; below two nothing is written (there
+  // is nothing to average). The caller loads the file and removes it.
+  std::size_t averageNewest(int count) const;
+  std::string averagedPath() const { return file("averaged.safetensors"); }
   // Fills a fresh folder through `fill(folder)`, renames it to step-NNNNNNNN and keeps
   // the `keep` newest.
   void saveCheckpoint(std::int64_t step, int keep, const std::function<void(const std::string&)>& fill) const;
