@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 
 #include "core/analysis/ReportJson.h"
@@ -82,6 +83,11 @@ nlohmann::json EvalSummary::toJson() const {
   std::vector<double> bosSum(numLayers, 0.0);
   std::vector<std::int64_t> intermediateSum(numLayers, 0);
   std::vector<LayerSegmentTotals> segments(numLayers);
+  std::map<int, std::pair<int, int>> fixedDims;  // dim -> (layers, utterances)
+  std::map<std::string, int> originSources;
+  std::map<int, int> originFirstLayers;
+  double maxRatio = 0.0, sinkCosine = 0.0, otherCosine = 0.0;
+  std::int64_t sinkCosineCount = 0, otherCosineCount = 0;
   for (const auto& r : records_) {
     seconds += r.seconds;
     if (!r.error.empty()) continue;
@@ -93,6 +99,17 @@ nlohmann::json EvalSummary::toJson() const {
     words.add(r.words);
     characters.add(r.characters);
     decorrelation += r.decorrelation;
+    for (const auto& [dim, layerCount] : r.fixedDimLayers) {
+      fixedDims[dim].first += layerCount;
+      ++fixedDims[dim].second;
+    }
+    for (const auto& [source, count] : r.originSources) originSources[source] += count;
+    for (const auto& [layer, count] : r.originFirstLayers) originFirstLayers[layer] += count;
+    maxRatio = std::max(maxRatio, r.maxMassiveRatio);
+    sinkCosine += r.sinkCosineSum;
+    sinkCosineCount += r.sinkCosineCount;
+    otherCosine += r.otherCosineSum;
+    otherCosineCount += r.otherCosineCount;
     for (std::size_t l = 0; l < numLayers; ++l) {
       if (l < r.bosHeadFraction.size()) bosSum[l] += r.bosHeadFraction[l];
       if (l < r.intermediateSinks.size()) intermediateSum[l] += r.intermediateSinks[l];
@@ -106,6 +123,26 @@ nlohmann::json EvalSummary::toJson() const {
                       {"mean_bos_head_fraction", bosSum[l] / n},
                       {"mean_intermediate_sinks", static_cast<double>(intermediateSum[l]) / n}});
   }
+
+  // Most frequent fixed dims first (ties: lower dim first, so the order is stable).
+  std::vector<std::pair<int, std::pair<int, int>>> dims(fixedDims.begin(), fixedDims.end());
+  std::stable_sort(dims.begin(), dims.end(),
+                   [](const auto& a, const auto& b) { return a.second.first > b.second.first; });
+  nlohmann::json dimsJson = nlohmann::json::array();
+  for (const auto& [dim, counts] : dims)
+    dimsJson.push_back({{"dim", dim}, {"layers", counts.first}, {"utterances", counts.second}});
+  nlohmann::json firstLayers = nlohmann::json::object();
+  for (const auto& [layer, count] : originFirstLayers) firstLayers[std::to_string(layer)] = count;
+  auto mean = [](double sum, std::int64_t count) {
+    return count > 0 ? nlohmann::json(sum / static_cast<double>(count)) : nlohmann::json();
+  };
+  const nlohmann::json massive = {{"fixed_dims", dimsJson},
+                                  {"max_ratio", maxRatio},
+                                  {"origin_sources", originSources},
+                                  {"origin_first_layers", firstLayers}};
+  const nlohmann::json bosCosine = {{"sink_tokens", mean(sinkCosine, sinkCosineCount)},
+                                    {"other_tokens", mean(otherCosine, otherCosineCount)},
+                                    {"sink_token_layers", sinkCosineCount}};
 
   std::set<std::int64_t> done;
   for (const auto& r : records_) done.insert(r.index);
@@ -127,6 +164,8 @@ nlohmann::json EvalSummary::toJson() const {
           {"mean_decorrelation", scored > 0 ? nlohmann::json(decorrelation / static_cast<double>(scored)) : nlohmann::json()},
           {"layers", layers},
           {"segments", ReportJson::segmentsJson(segments)},
+          {"massive", massive},
+          {"bos_cosine", bosCosine},
           {"timing", {{"seconds", seconds}}}};
 }
 

@@ -1,5 +1,8 @@
 #include "core/analysis/UtteranceRecord.h"
 
+#include <algorithm>
+#include <set>
+
 namespace sinkscope {
 
 UtteranceRecord UtteranceRecord::fromReport(std::int64_t index, const std::string& relPath,
@@ -19,8 +22,56 @@ UtteranceRecord UtteranceRecord::fromReport(std::int64_t index, const std::strin
   }
   r.segments = report.segments;
   r.decorrelation = report.bosSimilarity.decorrelationTotal;
+
+  for (const auto& layer : report.massive.layers) {
+    for (int dim : layer.fixedDims) ++r.fixedDimLayers[dim];
+    for (std::size_t t = 0; t < layer.maxAbs.size() && t < layer.medianAbs.size(); ++t)
+      if (layer.medianAbs[t] > 0.0) r.maxMassiveRatio = std::max(r.maxMassiveRatio, layer.maxAbs[t] / layer.medianAbs[t]);
+  }
+  for (const auto& origin : report.massive.origins) {
+    ++r.originSources[origin.source];
+    ++r.originFirstLayers[origin.firstLayer];
+  }
+  const auto& cosine = report.bosSimilarity.cosine;
+  for (std::size_t l = 0; l < cosine.size() && l < report.sinks.layers.size(); ++l) {
+    std::set<int> sinks;
+    for (const auto& token : report.sinks.layers[l].sinkTokens)
+      if (!token.bos) sinks.insert(token.position);
+    for (std::size_t t = 1; t < cosine[l].size(); ++t) {
+      if (sinks.count(static_cast<int>(t)) != 0) {
+        r.sinkCosineSum += cosine[l][t];
+        ++r.sinkCosineCount;
+      } else {
+        r.otherCosineSum += cosine[l][t];
+        ++r.otherCosineCount;
+      }
+    }
+  }
   return r;
 }
+
+namespace {
+
+template <typename Key>
+nlohmann::json countsJson(const std::map<Key, int>& counts) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [key, count] : counts) {
+    if constexpr (std::is_same_v<Key, std::string>) {
+      out[key] = count;
+    } else {
+      out[std::to_string(key)] = count;
+    }
+  }
+  return out;
+}
+
+std::map<int, int> intCounts(const nlohmann::json& json) {
+  std::map<int, int> out;
+  for (const auto& [key, value] : json.items()) out[std::stoi(key)] = value.get<int>();
+  return out;
+}
+
+}  // namespace
 
 nlohmann::json UtteranceRecord::toJson() const {
   nlohmann::json out = {{"index", index}, {"rel_path", relPath}, {"reference", reference}};
@@ -44,6 +95,11 @@ nlohmann::json UtteranceRecord::toJson() const {
   out["intermediate_sinks"] = intermediateSinks;
   out["segments"] = segmentRows;
   out["decorrelation"] = decorrelation;
+  out["massive"] = {{"fixed_dim_layers", countsJson(fixedDimLayers)},
+                    {"max_ratio", maxMassiveRatio},
+                    {"origin_sources", countsJson(originSources)},
+                    {"origin_first_layers", countsJson(originFirstLayers)}};
+  out["bos_cosine_split"] = {sinkCosineSum, sinkCosineCount, otherCosineSum, otherCosineCount};
   out["seconds"] = seconds;
   return out;
 }
@@ -82,6 +138,21 @@ UtteranceRecord UtteranceRecord::fromJson(const nlohmann::json& json) {
     r.segments.push_back(layer);
   }
   r.decorrelation = json.at("decorrelation").get<double>();
+  // Records written before these statistics existed lack them; they count as none.
+  if (json.contains("massive")) {
+    const auto& m = json.at("massive");
+    r.fixedDimLayers = intCounts(m.at("fixed_dim_layers"));
+    r.maxMassiveRatio = m.at("max_ratio").get<double>();
+    r.originSources = m.at("origin_sources").get<std::map<std::string, int>>();
+    r.originFirstLayers = intCounts(m.at("origin_first_layers"));
+  }
+  if (json.contains("bos_cosine_split")) {
+    const auto& c = json.at("bos_cosine_split");
+    r.sinkCosineSum = c.at(0).get<double>();
+    r.sinkCosineCount = c.at(1).get<std::int64_t>();
+    r.otherCosineSum = c.at(2).get<double>();
+    r.otherCosineCount = c.at(3).get<std::int64_t>();
+  }
   r.seconds = json.value("seconds", 0.0);
   return r;
 }

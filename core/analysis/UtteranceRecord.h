@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,19 @@ struct UtteranceRecord {
   std::vector<int> intermediateSinks;   // [L]
   std::vector<LayerSegmentTotals> segments;  // [L]
   double decorrelation = 0.0;  // total decorrelation loss value of the sequence
+  // Massive activations (report.md): how many layers list each dim as a fixed dim, the
+  // largest max|h| ÷ median|h| of any token in any layer, and where the massive
+  // elements first appeared (source name and first layer -> count of (token, dim)).
+  std::map<int, int> fixedDimLayers;
+  double maxMassiveRatio = 0.0;
+  std::map<std::string, int> originSources;
+  std::map<int, int> originFirstLayers;
+  // cos(h_l[0], h_l[t]) summed over layers: intermediate-sink tokens versus every other
+  // token after BOS (the sink tokens align with BOS; the decorrelation loss undoes it).
+  double sinkCosineSum = 0.0;
+  std::int64_t sinkCosineCount = 0;
+  double otherCosineSum = 0.0;
+  std::int64_t otherCosineCount = 0;
   double seconds = 0.0;        // wall time (timing only; left out of comparisons)
 
   // Error rates and statistics of a finished utterance.
