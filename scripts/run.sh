@@ -6,7 +6,10 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${SINKSCOPE_BUILD_DIR:-$root/build}
 "$root/scripts/setup.sh"
-model="$build/models/default"
+# The bundled low-rate AVSR baseline (models/, trained by scripts/train_recipe.sh); a
+# random-initialised model made by set-up stands in where it is not bundled yet.
+model="$root/models/avsr-low"
+[ -f "$model/config.json" ] || model="$build/models/default"
 if [[ -x "$build/app/sinkscope" && ( -n "${DISPLAY:-}" || -n "${WAYLAND_DISPLAY:-}" ) ]]; then
   exec "$build/app/sinkscope" --model "$model" "$@"
 fi

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # scripts/train_recipe.sh [STAGE...]
 # Runs sinkscope's demo-model recipe (docs/training.md, "The recipe and its time
-# budget") stage after stage: lm-small, ctc-audio, ctc-video, then the twelve AVSR
+# budget") stage after stage: lm-demo, ctc-audio, ctc-video, then the twelve AVSR
 # fine-tunings avsr-{asr,vsr,avsr}-{low,high}[-dec]. Every stage runs with --resume,
 # so the script can be stopped (SIGINT/SIGTERM checkpoint) and started again; a stage
 # whose export says schedule_completed is skipped. Without arguments all stages run;
 # otherwise only the named ones (e.g. ctc-audio avsr-asr-low). Never start a stage
-# whose run folder another process is still training (e.g. a background lm-small).
+# whose run folder another process is still training (e.g. a background lm-demo).
 #
 # Environment: WORK_DIR (default /work/data; the configs' relative runs/... paths land
 # there), TRAIN (default build/app/train/sinkscope-train), SET (extra --set
@@ -19,7 +19,7 @@ train=${TRAIN:-$repo/build/app/train/sinkscope-train}
 nice_level=${NICE:-19}
 stages=("$@")
 if [ ${#stages[@]} -eq 0 ]; then
-  stages=(lm-small ctc-audio ctc-video)
+  stages=(lm-demo ctc-audio ctc-video)
   for m in asr vsr avsr; do
     for level in low high; do
       stages+=("avsr-$m-$level" "avsr-$m-$level-dec")
