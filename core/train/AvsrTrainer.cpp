@@ -381,7 +381,11 @@ TrainRunResult AvsrTrainer::run(const TrainRunOptions& options) {
 
   EpochSampler sampler(train.size(), c.seed);
   const CosineSchedule schedule(c.train.lr, c.train.warmupSteps, totalSteps, c.train.minLrRatio);
-  const std::int64_t evalEvery = stepsPerEpoch;
+  // Evaluation (loss, greedy WER, sink probe) at every epoch's end and every
+  // probe.every steps within it, so short fine-tunings still give a sink curve.
+  const std::int64_t evalEvery =
+      c.probe.every > 0 ? std::min<std::int64_t>(c.probe.every, stepsPerEpoch) : stepsPerEpoch;
+  auto evalDue = [&](std::int64_t s) { return s % evalEvery == 0 || s % stepsPerEpoch == 0; };
   const SinkProbe probe(SinkProbe::Options{c.probe.threshold, c.probe.minQueries});
 
   std::vector<std::size_t> evalRows;
@@ -545,7 +549,7 @@ TrainRunResult AvsrTrainer::run(const TrainRunOptions& options) {
       intervalRows = 0;
       intervalClock = std::chrono::steady_clock::now();
     }
-    if (step % evalEvery == 0) evaluate();
+    if (evalDue(step)) evaluate();
     if (c.checkpoint.every > 0 && step % c.checkpoint.every == 0) {
       saveCheckpoint();
       savedAtLastStep = true;
@@ -557,7 +561,7 @@ TrainRunResult AvsrTrainer::run(const TrainRunOptions& options) {
   result.finished = step >= totalSteps;
   result.tokensPerSecond =
       trainingSeconds > 0 ? static_cast<double>((step - startStep) * batchSize) / trainingSeconds : 0.0;
-  if ((result.finished || outOfTime) && step > startStep && step % evalEvery != 0) evaluate();
+  if ((result.finished || outOfTime) && step > startStep && !evalDue(step)) evaluate();
   if (!savedAtLastStep && step > startStep) saveCheckpoint();
   result.heldoutLoss = lastValidLoss;
   result.heldoutWer = lastWer;
