@@ -23,3 +23,10 @@ shot() {
 
 shot clip --clip "$clip"
 shot text --prompt "the quick brown fox jumps over the lazy dog"
+shot teaching --clip "$clip" --teaching
+# Compare mode needs a second model: until trained baseline/decorrelated pairs are
+# bundled, a second random-initialised model (seed 1) stands in for it.
+other=$(mktemp -d)/seed1
+"$build/app/sinkscope-cli" init --out "$other" --seed 1 \
+  --tokenizer "$root/tests/fixtures/text/llama3_bpe.tokenizer.json" >/dev/null
+shot compare --clip "$clip" --compare "$other"
