@@ -13,11 +13,10 @@ mkdir -p "$out"
 app="$build/app/sinkscope"
 model="$build/models/default"
 clip="$root/../shared/media/grid_s2_swwp2s.mpg"
-export XDG_CONFIG_HOME=$(mktemp -d)   # fresh settings: no remembered model or layout
-
 shot() {
   local name=$1; shift
-  xvfb-run -a -s "-screen 0 1600x1000x24" "$app" --model "$model" --screenshot "$out/$name.png" "$@"
+  # Fresh settings for every shot: no remembered model, layout or teaching mode.
+  XDG_CONFIG_HOME=$(mktemp -d) xvfb-run -a -s "-screen 0 1600x1000x24" "$app" --model "$model" --screenshot "$out/$name.png" "$@"
   echo "screenshots.sh: $out/$name.png"
 }
 

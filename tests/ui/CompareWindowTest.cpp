@@ -119,6 +119,7 @@ class CompareWindowTest : public QObject {
 
     // A click on the left map selects that key on both sides.
     AttentionMapPlot* left = window.attentionMap(0);
+    left->customPlot()->replot();  // lays the axes out, so pixels map to cells
     QTest::mouseClick(left->customPlot(), Qt::LeftButton, {}, left->cellCenterPixel(6, 2).toPoint());
     QCOMPARE(window.selection()->current(), 2);
     QCOMPARE(window.attentionMap(1)->selectedToken(), 2);

@@ -80,10 +80,9 @@ QWidget* CompareWindow::buildSide(int index) {
                      static_cast<QWidget*>(side.massive), static_cast<QWidget*>(side.cosine)}) {
     split->addWidget(w);
   }
-  split->setStretchFactor(0, 1);
-  split->setStretchFactor(1, 5);
-  split->setStretchFactor(2, 3);
-  split->setStretchFactor(3, 3);
+  // The transcript needs two lines; the attention map needs height most.
+  side.transcript->setMaximumHeight(110);
+  split->setSizes({90, 460, 280, 260});
   column->addWidget(split, 1);
   for (PlotWidget* plot : {static_cast<PlotWidget*>(side.attention), static_cast<PlotWidget*>(side.massive),
                            static_cast<PlotWidget*>(side.cosine)}) {
@@ -104,6 +103,9 @@ QWidget* CompareWindow::buildSide(int index) {
   });
   connect(controller, &InferenceController::progress, this,
           [this](const QString& stage) { statusBar()->showMessage(stage); });
+  connect(controller, &InferenceController::busyChanged, this, [this](bool busy) {
+    if (!busy) statusBar()->clearMessage();
+  });
   return box;
 }
 
