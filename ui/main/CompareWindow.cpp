@@ -82,7 +82,7 @@ QWidget* CompareWindow::buildSide(int index) {
   }
   // The transcript needs two lines; the attention map needs height most.
   side.transcript->setMaximumHeight(110);
-  split->setSizes({90, 460, 280, 260});
+  split->setSizes({80, 400, 220, 280});
   column->addWidget(split, 1);
   for (PlotWidget* plot : {static_cast<PlotWidget*>(side.attention), static_cast<PlotWidget*>(side.massive),
                            static_cast<PlotWidget*>(side.cosine)}) {

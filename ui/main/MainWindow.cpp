@@ -216,8 +216,6 @@ void MainWindow::balanceDocks() {
     (dockWidgetArea(dock) == Qt::RightDockWidgetArea ? right : bottom).append(dock);
   }
   if (!right.isEmpty()) resizeDocks({right.first()}, {width() * 55 / 100}, Qt::Horizontal);
-  // The first right view (the attention map) needs height more than the one below it.
-  if (right.size() >= 2) resizeDocks({right[0], right[1]}, {height() * 40 / 100, height() * 22 / 100}, Qt::Vertical);
   if (!bottom.isEmpty()) resizeDocks({bottom.first()}, {height() * 36 / 100}, Qt::Vertical);
 }
 
