@@ -23,6 +23,7 @@ shot() {
 shot clip --clip "$clip"
 shot text --prompt "the quick brown fox jumps over the lazy dog"
 shot teaching --clip "$clip" --teaching
+shot tools --clip "$clip" --raise "Heads,Decoding steps,Interventions"
 # Compare mode needs a second model: until trained baseline/decorrelated pairs are
 # bundled, a second random-initialised model (seed 1) stands in for it.
 other=$(mktemp -d)/seed1

@@ -2,7 +2,7 @@
 // controller and the window, wires the views, and opens what the command line names.
 //
 //   sinkscope [--model DIR] [--clip FILE] [--prompt TEXT] [--compare DIR] [--teaching]
-//             [--screenshot PNG]
+//             [--raise VIEWS] [--screenshot PNG]
 //
 // Without --model it opens the last model used, else the bundled default model.
 // --compare opens compare mode with --model on the left and DIR on the right, on the
@@ -12,6 +12,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QDockWidget>
 #include <QFileInfo>
 #include <QSettings>
 #include <QTimer>
@@ -55,7 +56,8 @@ int main(int argc, char** argv) {
   const QCommandLineOption screenshot("screenshot", "Save the window to PNG after the run, then quit.", "PNG");
   const QCommandLineOption compare("compare", "Compare mode: this model on the right of --model.", "DIR");
   const QCommandLineOption teaching("teaching", "Start in teaching mode (an explanation above every view).");
-  parser.addOptions({model, clip, prompt, screenshot, compare, teaching});
+  const QCommandLineOption raise("raise", "Bring these tabbed views to the front (comma-separated titles).", "VIEWS");
+  parser.addOptions({model, clip, prompt, screenshot, compare, teaching, raise});
   parser.process(app);
 
   sinkscope::ui::InferenceController controller;
@@ -68,6 +70,9 @@ int main(int argc, char** argv) {
   if (parser.isSet(teaching)) window.setTeachingMode(true);
   if (!window.restoreLayout()) QTimer::singleShot(0, &window, [&window] { window.balanceDocks(); });
   window.show();
+  for (const QString& title : parser.value(raise).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+    if (auto* dock = window.findChild<QDockWidget*>(title.trimmed())) dock->raise();
+  }
 
   const QString clipPath = parser.value(clip);
   const QString promptText = parser.value(prompt);

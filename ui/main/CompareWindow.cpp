@@ -225,7 +225,6 @@ void CompareWindow::onTrace(int index, sinkscope::TracePtr trace) {
   }
   for (Side& s : sides_) s.shown = s.result;
   pairedInput_ = requestInput_;
-  inputLabel_->setText(tr("Both models on %1").arg(pairedInput_));
   int layers = 0;
   int heads = 0;
   for (const Side& s : sides_) {
@@ -280,6 +279,15 @@ void CompareWindow::redraw() {
       peakRange = unite(peakRange, massive[i].naturalPeakRange());
       cosineRange = unite(cosineRange, cosine[i].naturalValueRange());
     }
+    inputLabel_->setText(tr("Both models on %1 \u2014 shared scales: attention %2\u2013%3, |h| %4\u2013%5, "
+                            "cosine axis %6\u2013%7")
+                             .arg(pairedInput_)
+                             .arg(attentionRange.first, 0, 'g', 2)
+                             .arg(attentionRange.second, 0, 'g', 2)
+                             .arg(colorRange.first, 0, 'g', 2)
+                             .arg(colorRange.second, 0, 'g', 2)
+                             .arg(cosineRange.first, 0, 'f', 2)
+                             .arg(cosineRange.second, 0, 'f', 2));
     for (int i = 0; i < kSides; ++i) {
       attention[i].colorRange = attentionRange;
       massive[i].colorRange = colorRange;
