@@ -15,6 +15,8 @@
 #include <QVBoxLayout>
 
 #include "ui/controllers/InferenceController.h"
+#include "ui/main/ModelCatalog.h"
+#include "ui/main/ModelPicker.h"
 #include "ui/main/TeachingNotes.h"
 #include "ui/main/TokenSelection.h"
 #include "ui/plots/AttentionMapPlot.h"
@@ -113,9 +115,13 @@ void CompareWindow::buildToolBar() {
   QToolBar* bar = addToolBar(tr("Compare"));
   bar->setObjectName(QStringLiteral("compareToolBar"));
   for (int side = 0; side < kSides; ++side) {
-    bar->addAction(side == 0 ? tr("Left model\u2026") : tr("Right model\u2026"), this, [this, side] {
-      const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a model directory"));
-      if (!dir.isEmpty()) loadModel(side, dir);
+    bar->addWidget(new QLabel(side == 0 ? tr(" left ") : tr(" right "), bar));
+    auto* picker = new ModelPicker(ModelCatalog::defaultRoots(), bar);
+    bar->addWidget(picker);
+    connect(picker, &ModelPicker::modelChosen, this, [this, side](const QString& dir) { loadModel(side, dir); });
+    InferenceController* controller = sides_[side].controller;
+    connect(controller, &InferenceController::modelLoaded, picker, [picker, controller] {
+      picker->setCurrentDirectory(QString::fromStdString(controller->summary()->directory));
     });
   }
   bar->addSeparator();
