@@ -56,6 +56,14 @@ void HeadGridView::setTrace(TracePtr trace) {
   trace_ = std::move(trace);
   layers_ = trace_->numLayers;
   heads_ = trace_->numHeads;
+  stale_ = true;
+  if (isVisible()) makeThumbnails();
+  update();
+}
+
+void HeadGridView::makeThumbnails() const {
+  if (!stale_) return;
+  stale_ = false;
   thumbnails_.assign(static_cast<std::size_t>(layers_ * heads_), QImage());
   for (int l = 0; l < layers_; ++l) {
     for (int h = 0; h < heads_; ++h) {
@@ -66,10 +74,15 @@ void HeadGridView::setTrace(TracePtr trace) {
       }
     }
   }
-  update();
+}
+
+void HeadGridView::showEvent(QShowEvent* event) {
+  makeThumbnails();
+  QWidget::showEvent(event);
 }
 
 const QImage& HeadGridView::thumbnail(int layer, int head) const {
+  makeThumbnails();
   return thumbnails_.at(static_cast<std::size_t>(layer * heads_ + head));
 }
 

@@ -12,7 +12,9 @@ namespace sinkscope::ui {
 // The layers x heads thumbnail grid (issue 6): every captured head's attention
 // pattern as a small map (rows = queries, log colour, the attention map's viridis
 // scale from 1e-4 to 1), so heads with a sink stripe stand out at a glance. Clicking
-// a thumbnail picks that layer and head for the main attention map.
+// a thumbnail picks that layer and head for the main attention map. Thumbnails are
+// made when the grid is first shown or asked for, so a hidden tab costs nothing per
+// trace.
 class HeadGridView : public QWidget {
   Q_OBJECT
 
@@ -37,15 +39,18 @@ class HeadGridView : public QWidget {
 
  protected:
   void paintEvent(QPaintEvent* event) override;
+  void showEvent(QShowEvent* event) override;
   void mousePressEvent(QMouseEvent* event) override;
 
  private:
   QRect gridArea() const;
+  void makeThumbnails() const;
 
   TracePtr trace_;
   int layers_ = 0;
   int heads_ = 0;
-  std::vector<QImage> thumbnails_;  // [layer * heads + head]
+  mutable std::vector<QImage> thumbnails_;  // [layer * heads + head]
+  mutable bool stale_ = false;
   int currentLayer_ = -1;
   int currentHead_ = -1;
 };
