@@ -1,7 +1,8 @@
 // Progress and Cancel: a prompt run reports every decoding step to the status bar's
 // progress bar (maximum = max new tokens, last value = tokens generated); a clip run
 // cancelled while it loads stops with a notice in the status bar (no error banner),
-// the views keep the previous trace, and the window runs the next request normally.
+// the views keep the previous trace, and the window runs the next request normally;
+// running a clip again reuses its decoded media and gives the same transcript.
 #include <QtTest>
 
 #include <QProgressBar>
@@ -83,6 +84,20 @@ class RunProgressTest : public QObject {
     controller.runText("the lazy dog", 4);
     QVERIFY(shown.wait(60000));
     QVERIFY(window.trace() != first);
+
+    // A clip run keeps its decoded media; running it again (as the interventions
+    // panel does) reuses it and decodes the same transcript.
+    window.openClip(clip);
+    QVERIFY(shown.wait(120000));
+    const TracePtr clipTrace = window.trace();
+    const auto media = controller.lastMedia();
+    QVERIFY(media != nullptr);
+    QCOMPARE(QString::fromStdString(media->path), clip);
+    controller.rerun({});
+    QVERIFY(shown.wait(120000));
+    QCOMPARE(controller.lastMedia(), media);
+    QCOMPARE(window.trace()->transcript, clipTrace->transcript);
+    QCOMPARE(window.trace()->numTokens(), clipTrace->numTokens());
   }
 
  private:

@@ -62,7 +62,7 @@ void InferenceController::runText(const QString& prompt, int maxNewTokens) {
   request.kind = Request::Kind::Text;
   request.input = prompt;
   request.maxNewTokens = maxNewTokens;
-  launch(request, {});
+  launch(request, {}, false);
 }
 
 void InferenceController::runClip(const QString& path, sinkscope::Modality modality) {
@@ -70,7 +70,7 @@ void InferenceController::runClip(const QString& path, sinkscope::Modality modal
   request.kind = Request::Kind::Clip;
   request.input = path;
   request.modality = modality;
-  launch(request, {});
+  launch(request, {}, false);
 }
 
 void InferenceController::rerun(const sinkscope::InterventionSpec& interventions) {
@@ -78,20 +78,24 @@ void InferenceController::rerun(const sinkscope::InterventionSpec& interventions
     emit failed(tr("Nothing to run again yet: run a clip or a prompt first."));
     return;
   }
-  launch(request_, interventions);
+  launch(request_, interventions, true);
 }
 
 void InferenceController::cancel() {
   if (control_) control_->requestCancel();
 }
 
-void InferenceController::launch(const Request& request, const InterventionSpec& interventions) {
+void InferenceController::launch(const Request& request, const InterventionSpec& interventions, bool rerun) {
   if (!engine_) {
     emit failed(tr("No model is loaded."));
     return;
   }
   const bool text = request.kind == Request::Kind::Text;
   if (!start(text ? tr("Running the prompt") : tr("Decoding %1").arg(request.input))) return;
+  // A rerun reads the clip already decoded; a new request (even of the same file,
+  // which may have changed) decodes it afresh.
+  if (!rerun) media_.reset();
+  std::shared_ptr<const ClipMedia> media = media_;
   request_ = request;
   runInterventions_ = interventions;
   // Progress arrives on the decoding thread; queued, it reaches the GUI thread.
@@ -105,14 +109,16 @@ void InferenceController::launch(const Request& request, const InterventionSpec&
   options.control = control_;
   options.maxNewTokens = request.maxNewTokens;
   const Modality modality = request.modality;
-  watcher_.setFuture(QtConcurrent::run([engine, input, options, modality, text]() {
+  watcher_.setFuture(QtConcurrent::run([engine, input, options, modality, text, media]() {
     Outcome outcome;
     try {
       if (text) {
         outcome.trace = engine->runText(input, options);
       } else {
-        const ClipMedia media = ClipLoader::load(input, usesAudio(modality), usesVideo(modality));
-        outcome.trace = engine->runMedia(media, modality, options);
+        outcome.media = media ? media
+                              : std::make_shared<const ClipMedia>(
+                                    ClipLoader::load(input, usesAudio(modality), usesVideo(modality)));
+        outcome.trace = engine->runMedia(*outcome.media, modality, options);
       }
     } catch (const CancelledError& e) {
       outcome.cancelled = true;
@@ -128,6 +134,7 @@ void InferenceController::finish() {
   const Outcome outcome = watcher_.result();
   busy_ = false;
   control_.reset();
+  if (outcome.media) media_ = outcome.media;
   emit busyChanged(false);
   if (outcome.cancelled) {
     emit cancelled(tr("Cancelled (%1); the views keep the previous result.").arg(outcome.error));

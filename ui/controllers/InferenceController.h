@@ -43,6 +43,8 @@ class InferenceController : public QObject {
   const ModelSummary* summary() const { return engine_ ? &engine_->summary() : nullptr; }
   std::shared_ptr<InferenceEngine> engine() const { return engine_; }
   const Request& lastRequest() const { return request_; }
+  // The last clip's decoded media, which rerun() reuses (null after a prompt).
+  std::shared_ptr<const ClipMedia> lastMedia() const { return media_; }
   // The interventions of the run that produced the latest trace (empty: unmodified).
   const InterventionSpec& traceInterventions() const { return traceInterventions_; }
 
@@ -70,17 +72,21 @@ class InferenceController : public QObject {
   struct Outcome {
     std::shared_ptr<InferenceEngine> engine;
     TracePtr trace;
+    std::shared_ptr<const ClipMedia> media;  // the clip as loaded, for reruns
     QString error;
     bool cancelled = false;
   };
   bool start(const QString& stage);
-  void launch(const Request& request, const InterventionSpec& interventions);
+  void launch(const Request& request, const InterventionSpec& interventions, bool rerun);
   void finish();
 
   std::shared_ptr<InferenceEngine> engine_;
   QFutureWatcher<Outcome> watcher_;
   bool busy_ = false;
   Request request_;
+  // The last clip's decoded media (for request_): a rerun with interventions skips the
+  // seconds of decoding and face landmarks.
+  std::shared_ptr<const ClipMedia> media_;
   std::shared_ptr<RunControl> control_;
   InterventionSpec runInterventions_;
   InterventionSpec traceInterventions_;
