@@ -64,9 +64,10 @@ int main(int argc, char** argv) {
   sinkscope::ui::MainWindow window(&controller);
   auto* panels = new sinkscope::ui::AnalysisPanels(&window);
   auto* tools = new sinkscope::ui::AnalysisTools(&window, &controller, panels);
-  QStringList modelRoots = sinkscope::ui::ModelCatalog::defaultRoots();
-  modelRoots << QFileInfo(QStringLiteral(SINKSCOPE_DEFAULT_MODEL_DIR)).path();
-  sinkscope::ui::ModelPicker::install(&window, &controller, modelRoots);
+  // The source tree's bundled models (scripts/bundle_models.sh) and the build's default.
+  sinkscope::ui::ModelCatalog::addRoot(QStringLiteral(SINKSCOPE_BUNDLED_MODELS_DIR));
+  sinkscope::ui::ModelCatalog::addRoot(QFileInfo(QStringLiteral(SINKSCOPE_DEFAULT_MODEL_DIR)).path());
+  sinkscope::ui::ModelPicker::install(&window, &controller, sinkscope::ui::ModelCatalog::roots());
   if (parser.isSet(teaching)) window.setTeachingMode(true);
   if (!window.restoreLayout()) QTimer::singleShot(0, &window, [&window] { window.balanceDocks(); });
   window.show();

@@ -59,6 +59,10 @@ class ModelPickerTest : public QObject {
     for (const ModelEntry& e : entries) names << e.name;
     QCOMPARE(names, (QStringList{"alpha", "gamma", "zeta"}));
     QCOMPARE(entries[1].directory, QDir::cleanPath(dir_.filePath("b/gamma")));
+    // Folders the application adds join the default ones.
+    ModelCatalog::addRoot(dir_.filePath("b"));
+    QVERIFY(ModelCatalog::roots().contains(dir_.filePath("b")));
+    QVERIFY(ModelCatalog::roots().startsWith(ModelCatalog::defaultRoots().first()));
 
     ModelPicker picker(roots);
     QCOMPARE(picker.count(), 5);  // three models, a separator, "Other directory…"

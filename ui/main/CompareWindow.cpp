@@ -116,7 +116,7 @@ void CompareWindow::buildToolBar() {
   bar->setObjectName(QStringLiteral("compareToolBar"));
   for (int side = 0; side < kSides; ++side) {
     bar->addWidget(new QLabel(side == 0 ? tr(" left ") : tr(" right "), bar));
-    auto* picker = new ModelPicker(ModelCatalog::defaultRoots(), bar);
+    auto* picker = new ModelPicker(ModelCatalog::roots(), bar);
     bar->addWidget(picker);
     connect(picker, &ModelPicker::modelChosen, this, [this, side](const QString& dir) { loadModel(side, dir); });
     InferenceController* controller = sides_[side].controller;

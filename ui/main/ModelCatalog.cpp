@@ -14,6 +14,19 @@ QStringList ModelCatalog::defaultRoots() {
   return {exe.filePath(QStringLiteral("../share/sinkscope/models")), exe.filePath(QStringLiteral("../models"))};
 }
 
+namespace {
+QStringList& addedRoots() {
+  static QStringList folders;
+  return folders;
+}
+}  // namespace
+
+void ModelCatalog::addRoot(const QString& folder) {
+  if (!addedRoots().contains(folder)) addedRoots().append(folder);
+}
+
+QStringList ModelCatalog::roots() { return defaultRoots() + addedRoots(); }
+
 QList<ModelEntry> ModelCatalog::scan(const QStringList& roots) {
   QList<ModelEntry> entries;
   QSet<QString> seen;
