@@ -18,6 +18,7 @@
 #include "ui/plots/AttentionMapPlot.h"
 #include "ui/plots/BosCosinePlot.h"
 #include "ui/plots/MassiveActivationPlot.h"
+#include "ui/views/RunProgressWidget.h"
 
 using namespace sinkscope;
 using namespace sinkscope::ui;
@@ -78,6 +79,8 @@ class CompareWindowTest : public QObject {
     QVERIFY(leftLoaded.count() == 1 || leftLoaded.wait(60000));
     QVERIFY(rightLoaded.count() == 1 || rightLoaded.wait(60000));
 
+    // One progress bar with Cancel per side.
+    QCOMPARE(window.findChildren<RunProgressWidget*>().size(), 2);
     QSignalSpy paired(&window, &CompareWindow::pairShown);
     window.runText("the quick brown fox jumps over the lazy dog", 8);
     // Busy: a second input is refused with a message instead of mixing pairs.

@@ -22,6 +22,7 @@
 #include "ui/plots/AttentionMapPlot.h"
 #include "ui/plots/BosCosinePlot.h"
 #include "ui/plots/MassiveActivationPlot.h"
+#include "ui/views/RunProgressWidget.h"
 #include "ui/views/TranscriptView.h"
 
 namespace sinkscope::ui {
@@ -95,7 +96,8 @@ QWidget* CompareWindow::buildSide(int index) {
   connect(controller, &InferenceController::traceReady, this,
           [this, index](sinkscope::TracePtr trace) { onTrace(index, std::move(trace)); });
   connect(controller, &InferenceController::failed, this, &CompareWindow::showError);
-  connect(controller, &InferenceController::cancelled, this, &CompareWindow::showError);
+  // Progress and Cancel per side in the status bar; a cancelled side says so there.
+  RunProgressWidget::install(this, controller);
   connect(controller, &InferenceController::modelLoaded, this, [this, index](const QString& name) {
     const ModelSummary* summary = sides_[index].controller->summary();
     sides_[index].title->setText(QStringLiteral("<b>%1:</b> %2 <span style='color:gray'>(%3)</span>")
