@@ -13,13 +13,20 @@ mkdir -p "$out"
 app="$build/app/sinkscope"
 model="$build/models/default"
 clip="$root/../shared/media/grid_s2_swwp2s.mpg"
-export XDG_CONFIG_HOME=$(mktemp -d)   # fresh settings: no remembered model or layout
-
 shot() {
   local name=$1; shift
-  xvfb-run -a -s "-screen 0 1600x1000x24" "$app" --model "$model" --screenshot "$out/$name.png" "$@"
+  # Fresh settings for every shot: no remembered model, layout or teaching mode.
+  XDG_CONFIG_HOME=$(mktemp -d) xvfb-run -a -s "-screen 0 1600x1000x24" "$app" --model "$model" --screenshot "$out/$name.png" "$@"
   echo "screenshots.sh: $out/$name.png"
 }
 
 shot clip --clip "$clip"
 shot text --prompt "the quick brown fox jumps over the lazy dog"
+shot teaching --clip "$clip" --teaching
+shot tools --clip "$clip" --raise "Heads,Decoding steps,Interventions"
+# Compare mode needs a second model: until trained baseline/decorrelated pairs are
+# bundled, a second random-initialised model (seed 1) stands in for it.
+other=$(mktemp -d)/seed1
+"$build/app/sinkscope-cli" init --out "$other" --seed 1 \
+  --tokenizer "$root/tests/fixtures/text/llama3_bpe.tokenizer.json" >/dev/null
+shot compare --clip "$clip" --compare "$other"

@@ -1,21 +1,29 @@
 // sinkscope: the desktop application (issue 6). The composition root: it builds the
 // controller and the window, wires the views, and opens what the command line names.
 //
-//   sinkscope [--model DIR] [--clip FILE] [--prompt TEXT] [--screenshot PNG]
+//   sinkscope [--model DIR] [--clip FILE] [--prompt TEXT] [--compare DIR] [--teaching]
+//             [--raise VIEWS] [--screenshot PNG]
 //
 // Without --model it opens the last model used, else the bundled default model.
-// --screenshot renders the window to a PNG once the requested run has finished and
-// quits (the README's screenshots are made this way under Xvfb).
+// --compare opens compare mode with --model on the left and DIR on the right, on the
+// same clip or prompt. --screenshot renders the window (the compare window with
+// --compare) to a PNG once the requested run has finished and quits (the README's
+// screenshots are made this way under Xvfb).
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QDockWidget>
 #include <QFileInfo>
 #include <QSettings>
 #include <QTimer>
 
 #include "ui/controllers/InferenceController.h"
+#include "ui/main/CompareWindow.h"
 #include "ui/main/MainWindow.h"
+#include "ui/main/ModelCatalog.h"
+#include "ui/main/ModelPicker.h"
 #include "ui/panels/AnalysisPanels.h"
+#include "ui/panels/AnalysisTools.h"
 
 namespace {
 
@@ -46,24 +54,61 @@ int main(int argc, char** argv) {
   const QCommandLineOption clip("clip", "Open this clip once the model is loaded.", "FILE");
   const QCommandLineOption prompt("prompt", "Run this text prompt once the model is loaded.", "TEXT");
   const QCommandLineOption screenshot("screenshot", "Save the window to PNG after the run, then quit.", "PNG");
-  parser.addOptions({model, clip, prompt, screenshot});
+  const QCommandLineOption compare("compare", "Compare mode: this model on the right of --model.", "DIR");
+  const QCommandLineOption teaching("teaching", "Start in teaching mode (an explanation above every view).");
+  const QCommandLineOption raise("raise", "Bring these tabbed views to the front (comma-separated titles).", "VIEWS");
+  parser.addOptions({model, clip, prompt, screenshot, compare, teaching, raise});
   parser.process(app);
 
   sinkscope::ui::InferenceController controller;
   sinkscope::ui::MainWindow window(&controller);
-  new sinkscope::ui::AnalysisPanels(&window);
-  QTimer::singleShot(0, &window, [&window] { window.balanceDocks(); });
+  auto* panels = new sinkscope::ui::AnalysisPanels(&window);
+  auto* tools = new sinkscope::ui::AnalysisTools(&window, &controller, panels);
+  // The source tree's bundled models (scripts/bundle_models.sh) and the build's default.
+  sinkscope::ui::ModelCatalog::addRoot(QStringLiteral(SINKSCOPE_BUNDLED_MODELS_DIR));
+  sinkscope::ui::ModelCatalog::addRoot(QFileInfo(QStringLiteral(SINKSCOPE_DEFAULT_MODEL_DIR)).path());
+  sinkscope::ui::ModelPicker::install(&window, &controller, sinkscope::ui::ModelCatalog::roots());
+  if (parser.isSet(teaching)) window.setTeachingMode(true);
+  if (!window.restoreLayout()) QTimer::singleShot(0, &window, [&window] { window.balanceDocks(); });
   window.show();
+  for (const QString& title : parser.value(raise).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+    if (auto* dock = window.findChild<QDockWidget*>(title.trimmed())) dock->raise();
+  }
 
   const QString clipPath = parser.value(clip);
   const QString promptText = parser.value(prompt);
   const QString shotPath = parser.value(screenshot);
+  const QString compareDir = parser.value(compare);
   QObject::connect(&controller, &sinkscope::ui::InferenceController::modelLoaded, &window, [&] {
     QSettings().setValue("model/directory", QString::fromStdString(controller.summary()->directory));
     if (!clipPath.isEmpty()) window.openClip(clipPath);
     else if (!promptText.isEmpty()) controller.runText(promptText, 24);
   });
-  if (!shotPath.isEmpty()) {
+  if (!compareDir.isEmpty()) {
+    sinkscope::ui::CompareWindow* pair = tools->compareWindow();
+    // The pair runs once both sides have loaded.
+    const auto runPair = [&, pair] {
+      for (int side = 0; side < sinkscope::ui::CompareWindow::kSides; ++side) {
+        if (!pair->controller(side)->hasModel() || pair->controller(side)->busy()) return;
+      }
+      if (!clipPath.isEmpty()) pair->runClip(clipPath, window.modality());
+      else if (!promptText.isEmpty()) pair->runText(promptText);
+    };
+    for (int side = 0; side < sinkscope::ui::CompareWindow::kSides; ++side) {
+      QObject::connect(pair->controller(side), &sinkscope::ui::InferenceController::modelLoaded, pair, runPair);
+    }
+    QObject::connect(&controller, &sinkscope::ui::InferenceController::modelLoaded, pair, [&, pair] {
+      if (!pair->controller(0)->hasModel()) tools->openCompare(QString(), compareDir);
+    }, Qt::SingleShotConnection);
+    if (!shotPath.isEmpty()) {
+      QObject::connect(pair, &sinkscope::ui::CompareWindow::pairShown, pair, [&, pair] {
+        QTimer::singleShot(300, pair, [&, pair] {
+          pair->grab().save(shotPath);
+          QCoreApplication::quit();
+        });
+      });
+    }
+  } else if (!shotPath.isEmpty()) {
     const auto save = [&] {
       QTimer::singleShot(300, &window, [&] {
         window.grab().save(shotPath);

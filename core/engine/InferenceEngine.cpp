@@ -52,7 +52,10 @@ TracePtr InferenceEngine::runText(const std::string& prompt, const RunOptions& o
   AvsrModel& model = *impl_->model;
   const std::vector<std::int64_t> ids = model.encodeText(prompt, true);
   if (ids.empty()) throw Error("the prompt encodes to no tokens");
-  if (options.maxNewTokens <= 0) return model.forward({}, Modality::Text, ids, options.capture);
+  if (options.maxNewTokens <= 0) {
+    if (!options.interventions.empty()) throw Error("interventions on a text prompt need generated tokens (max new tokens > 0)");
+    return model.forward({}, Modality::Text, ids, options.capture);
+  }
 
   const auto start = std::chrono::steady_clock::now();
   const auto& c = model.llm()->config();
@@ -64,6 +67,8 @@ TracePtr InferenceEngine::runText(const std::string& prompt, const RunOptions& o
   GenerationOptions generation = model.defaultGenerationOptions();
   generation.numBeams = std::max(1, options.numBeams);
   generation.maxNewTokens = options.maxNewTokens;
+  generation.interventions = options.interventions;
+  generation.control = options.control;
   const LlamaInput input = LlamaInput::ids(torch::tensor(ids, torch::kLong).unsqueeze(0));
   Generator generator(model.llm(), generation);
   const GenerationResult result = generator.generate(input);
@@ -83,6 +88,8 @@ TracePtr InferenceEngine::runMedia(const ClipMedia& media, Modality modality, co
   }
   GenerationOptions generation = model.defaultGenerationOptions();
   if (options.numBeams > 0) generation.numBeams = options.numBeams;
+  generation.interventions = options.interventions;
+  generation.control = options.control;
   return model.transcribe(MediaTensors::of(media, usesAudio(modality), usesVideo(modality)), modality, generation, options.capture);
 }
 

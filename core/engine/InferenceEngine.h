@@ -5,7 +5,9 @@
 #include <vector>
 
 #include "core/base/CaptureSpec.h"
+#include "core/base/InterventionSpec.h"
 #include "core/base/Modality.h"
+#include "core/base/RunControl.h"
 #include "core/base/Trace.h"
 #include "core/engine/ClipMedia.h"
 
@@ -38,6 +40,12 @@ struct RunOptions {
   int maxNewTokens = 32;  // text-only: tokens generated after the prompt (0: none)
   int numBeams = 0;       // 0: the model's default (greedy for text-only)
   CaptureSpec capture = CaptureSpec::analysisDefault();
+  // Edits every decoder pass of the run (prefill, steps, capture); empty: none.
+  // Text-only runs need maxNewTokens > 0 for it.
+  InterventionSpec interventions;
+  // Progress of the decoding loop and a way to stop it from another thread
+  // (CancelledError); null: neither.
+  std::shared_ptr<RunControl> control;
 };
 
 // The engine as the GUI and other LibTorch-free code see it (DESIGN §4): loads any

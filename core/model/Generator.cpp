@@ -48,6 +48,10 @@ bool Generator::isEos(std::int64_t id) const {
   return std::find(ids.begin(), ids.end(), id) != ids.end();
 }
 
+void Generator::checkpoint(int done) const {
+  if (options_.control) options_.control->checkpoint(done, options_.maxNewTokens);
+}
+
 GenerationResult Generator::generate(const LlamaInput& prompt) {
   return options_.numBeams == 1 ? greedy(prompt) : beamSearch(prompt);
 }
@@ -74,8 +78,10 @@ GenerationResult Generator::greedy(const LlamaInput& prompt) {
   c10::InferenceMode inference;
   const auto start = Clock::now();
   GenerationResult result;
+  checkpoint(0);
   torch::Tensor logits = prefill(prompt);  // [1, V]
   for (int i = 0; i < options_.maxNewTokens; ++i) {
+    if (i > 0) checkpoint(i);
     // HF takes the argmax of the raw logits; the log-probability is reported beside it.
     const torch::Tensor token = logits.argmax(-1);  // [1]
     const std::int64_t id = token.item<std::int64_t>();
@@ -99,6 +105,7 @@ GenerationResult Generator::beamSearch(const LlamaInput& prompt) {
   const int numBeams = options_.numBeams;
   const auto eos = eosIds();
 
+  checkpoint(0);
   // The prompt runs once; its cache is copied to every beam. Only beam 0 starts live
   // (the others at -1e9), so the first step picks distinct tokens, as in HF.
   torch::Tensor logits = prefill(prompt).expand({numBeams, -1});  // [N, V]
@@ -119,6 +126,7 @@ GenerationResult Generator::beamSearch(const LlamaInput& prompt) {
 
   for (int stepIndex = 0; stepIndex < options_.maxNewTokens && !done; ++stepIndex) {
     if (stepIndex > 0) {
+      checkpoint(stepIndex);
       std::vector<std::int64_t> last;
       for (const auto& beam : beams) last.push_back(beam.ids.back());
       logits = step(torch::tensor(last, torch::kInt64).to(device));
@@ -192,6 +200,7 @@ LlamaInput Generator::fullSequence(const LlamaInput& prompt, const std::vector<s
 void Generator::captureTrace(const LlamaInput& prompt, const GenerationResult& result,
                              const CaptureSpec& spec, TraceBuilder& builder,
                              const std::function<std::string(std::int64_t)>& pieceOf) {
+  checkpoint(static_cast<int>(result.ids.size()));
   const LlamaInput full = fullSequence(prompt, result.ids);
   std::vector<int> heads = spec.heads;
   if (heads.empty()) {

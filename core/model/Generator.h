@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -9,6 +10,7 @@
 
 #include "core/base/CaptureSpec.h"
 #include "core/base/InterventionSpec.h"
+#include "core/base/RunControl.h"
 #include "core/model/GenerationResult.h"
 #include "core/model/LlamaForCausalLM.h"
 #include "core/model/LlamaInput.h"
@@ -27,6 +29,9 @@ struct GenerationOptions {
   double lengthPenalty = 1.0;
   // Applied to every pass: prefill, each step and the capture pass.
   InterventionSpec interventions;
+  // Asked before the prefill, every step and the capture pass; may stop the run with
+  // CancelledError. Null: the run cannot be watched or stopped.
+  std::shared_ptr<RunControl> control;
 };
 
 // A decoding session over a shared, immutable LlamaForCausalLM: it owns the KV cache
@@ -61,6 +66,7 @@ class Generator {
  private:
   std::vector<std::int64_t> eosIds() const;
   bool isEos(std::int64_t id) const;
+  void checkpoint(int done) const;
   torch::Tensor prefill(const LlamaInput& prompt);  // -> logits of the last position [1, V]
   torch::Tensor step(const torch::Tensor& tokens);  // tokens [N] -> logits [N, V]
 

@@ -31,6 +31,28 @@ class AttentionMapPlotTest : public QObject {
     QCOMPARE(plot.sinkColumns(), (std::vector<int>{0}));
   }
 
+  void aGivenColorRangeReplacesTheNaturalOne() {
+    const Trace trace = PlantedTrace::make();
+    AttentionMapPlot plot;
+    AttentionMapData data = AttentionMapData::fromTrace(trace, 2, 0);
+    // The natural range is the extent of the causal cells, as drawn by default.
+    double lowest = 1.0, highest = 0.0;
+    for (int q = 0; q < PlantedTrace::kTokens; ++q) {
+      for (int k = 0; k <= q; ++k) {
+        lowest = std::min(lowest, std::max(1e-4, double(data.pattern.at(q, k))));
+        highest = std::max<double>(highest, data.pattern.at(q, k));
+      }
+    }
+    QCOMPARE(data.naturalColorRange().first, lowest);
+    QCOMPARE(data.naturalColorRange().second, std::max(highest, lowest * 10));
+    plot.setData(data);
+    QCOMPARE(plot.colorRangeLower(), lowest);
+    data.colorRange = std::make_pair(1e-3, 0.5);
+    plot.setData(data);
+    QCOMPARE(plot.colorRangeLower(), 1e-3);
+    QCOMPARE(plot.colorRangeUpper(), 0.5);
+  }
+
   void sinkScoresFromPatternMatchReceivedTap() {
     Trace trace = PlantedTrace::make();
     const AttentionMapData withTap = AttentionMapData::fromTrace(trace, 4, 1);

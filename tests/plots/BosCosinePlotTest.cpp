@@ -49,6 +49,19 @@ class BosCosinePlotTest : public QObject {
     QCOMPARE(plot.customPlot()->graphCount(), before);
   }
 
+  void aGivenValueRangeSetsTheAxis() {
+    BosCosinePlot plot;
+    BosCosineData data = BosCosineData::fromTrace(PlantedTrace::make());
+    plot.setData(data);
+    QCPAxis* axis = plot.customPlot()->axisRect()->axis(QCPAxis::atLeft);
+    QCOMPARE(axis->range().lower, data.naturalValueRange().first);
+    QCOMPARE(axis->range().upper, 1.08);
+    data.valueRange = std::make_pair(-0.8, 1.2);
+    plot.setData(data);
+    QCOMPARE(plot.customPlot()->axisRect()->axis(QCPAxis::atLeft)->range().lower, -0.8);
+    QCOMPARE(plot.customPlot()->axisRect()->axis(QCPAxis::atLeft)->range().upper, 1.2);
+  }
+
   void rejectsBosAsSinkToken() {
     const Trace trace = PlantedTrace::make();
     BosCosineData data = BosCosineData::fromTrace(trace);

@@ -69,6 +69,25 @@ class MassiveActivationPlotTest : public QObject {
     QCOMPARE(plot.renderImage(600, 400).size(), QSize(600, 400));
   }
 
+  void givenRangesReplaceTheNaturalOnes() {
+    const Trace trace = PlantedTrace::make();
+    MassiveActivationPlot plot;
+    MassiveActivationData data = MassiveActivationData::fromTrace(trace, 3);
+    plot.setData(data);
+    QCOMPARE(plot.colorRangeLower(), data.naturalColorRange().first);
+    QCOMPARE(plot.colorRangeUpper(), data.naturalColorRange().second);
+    // The largest token peak is a planted massive activation, > 100.
+    QVERIFY(data.naturalPeakRange().second > 300.0);
+    data.colorRange = std::make_pair(0.01, 5000.0);
+    data.peakRange = std::make_pair(0.1, 1e5);
+    plot.setData(data);
+    QCOMPARE(plot.colorRangeLower(), 0.01);
+    QCOMPARE(plot.colorRangeUpper(), 5000.0);
+    QCPAxisRect* spikes = plot.customPlot()->axisRects().last();
+    QCOMPARE(spikes->axis(QCPAxis::atBottom)->range().lower, 0.1);
+    QCOMPARE(spikes->axis(QCPAxis::atBottom)->range().upper, 1e5);
+  }
+
   void clickOnARowSelectsItsToken() {
     const Trace trace = PlantedTrace::make();
     MassiveActivationPlot plot;

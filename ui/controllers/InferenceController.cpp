@@ -4,6 +4,7 @@
 
 #include <QtConcurrent/QtConcurrentRun>
 
+#include "core/base/CancelledError.h"
 #include "core/engine/ClipLoader.h"
 
 namespace sinkscope::ui {
@@ -25,7 +26,10 @@ InferenceController::InferenceController(QObject* parent) : QObject(parent) {
   connect(&watcher_, &QFutureWatcherBase::finished, this, &InferenceController::finish);
 }
 
-InferenceController::~InferenceController() { watcher_.waitForFinished(); }
+InferenceController::~InferenceController() {
+  if (control_) control_->requestCancel();
+  watcher_.waitForFinished();
+}
 
 bool InferenceController::start(const QString& stage) {
   if (busy_) {
@@ -40,6 +44,7 @@ bool InferenceController::start(const QString& stage) {
 
 void InferenceController::loadModel(const QString& directory) {
   if (!start(tr("Loading %1").arg(directory))) return;
+  control_.reset();
   const std::string dir = directory.toStdString();
   watcher_.setFuture(QtConcurrent::run([dir]() {
     Outcome outcome;
@@ -53,39 +58,71 @@ void InferenceController::loadModel(const QString& directory) {
 }
 
 void InferenceController::runText(const QString& prompt, int maxNewTokens) {
-  if (!engine_) {
-    emit failed(tr("No model is loaded."));
-    return;
-  }
-  if (!start(tr("Running the prompt"))) return;
-  const auto engine = engine_;
-  const std::string text = prompt.toStdString();
-  watcher_.setFuture(QtConcurrent::run([engine, text, maxNewTokens]() {
-    Outcome outcome;
-    try {
-      RunOptions options = viewOptions();
-      options.maxNewTokens = maxNewTokens;
-      outcome.trace = engine->runText(text, options);
-    } catch (const std::exception& e) {
-      outcome.error = QString::fromStdString(e.what());
-    }
-    return outcome;
-  }));
+  Request request;
+  request.kind = Request::Kind::Text;
+  request.input = prompt;
+  request.maxNewTokens = maxNewTokens;
+  launch(request, {}, false);
 }
 
 void InferenceController::runClip(const QString& path, sinkscope::Modality modality) {
+  Request request;
+  request.kind = Request::Kind::Clip;
+  request.input = path;
+  request.modality = modality;
+  launch(request, {}, false);
+}
+
+void InferenceController::rerun(const sinkscope::InterventionSpec& interventions) {
+  if (request_.kind == Request::Kind::None) {
+    emit failed(tr("Nothing to run again yet: run a clip or a prompt first."));
+    return;
+  }
+  launch(request_, interventions, true);
+}
+
+void InferenceController::cancel() {
+  if (control_) control_->requestCancel();
+}
+
+void InferenceController::launch(const Request& request, const InterventionSpec& interventions, bool rerun) {
   if (!engine_) {
     emit failed(tr("No model is loaded."));
     return;
   }
-  if (!start(tr("Decoding %1").arg(path))) return;
+  const bool text = request.kind == Request::Kind::Text;
+  if (!start(text ? tr("Running the prompt") : tr("Decoding %1").arg(request.input))) return;
+  // A rerun reads the clip already decoded; a new request (even of the same file,
+  // which may have changed) decodes it afresh.
+  if (!rerun) media_.reset();
+  std::shared_ptr<const ClipMedia> media = media_;
+  request_ = request;
+  runInterventions_ = interventions;
+  // Progress arrives on the decoding thread; queued, it reaches the GUI thread.
+  control_ = std::make_shared<RunControl>([this](int done, int total) {
+    QMetaObject::invokeMethod(this, [this, done, total] { emit stepProgress(done, total); }, Qt::QueuedConnection);
+  });
   const auto engine = engine_;
-  const std::string file = path.toStdString();
-  watcher_.setFuture(QtConcurrent::run([engine, file, modality]() {
+  const std::string input = request.input.toStdString();
+  RunOptions options = viewOptions();
+  options.interventions = interventions;
+  options.control = control_;
+  options.maxNewTokens = request.maxNewTokens;
+  const Modality modality = request.modality;
+  watcher_.setFuture(QtConcurrent::run([engine, input, options, modality, text, media]() {
     Outcome outcome;
     try {
-      const ClipMedia media = ClipLoader::load(file, usesAudio(modality), usesVideo(modality));
-      outcome.trace = engine->runMedia(media, modality, viewOptions());
+      if (text) {
+        outcome.trace = engine->runText(input, options);
+      } else {
+        outcome.media = media ? media
+                              : std::make_shared<const ClipMedia>(
+                                    ClipLoader::load(input, usesAudio(modality), usesVideo(modality)));
+        outcome.trace = engine->runMedia(*outcome.media, modality, options);
+      }
+    } catch (const CancelledError& e) {
+      outcome.cancelled = true;
+      outcome.error = QString::fromStdString(e.what());
     } catch (const std::exception& e) {
       outcome.error = QString::fromStdString(e.what());
     }
@@ -96,7 +133,13 @@ void InferenceController::runClip(const QString& path, sinkscope::Modality modal
 void InferenceController::finish() {
   const Outcome outcome = watcher_.result();
   busy_ = false;
+  control_.reset();
+  if (outcome.media) media_ = outcome.media;
   emit busyChanged(false);
+  if (outcome.cancelled) {
+    emit cancelled(tr("Cancelled (%1); the views keep the previous result.").arg(outcome.error));
+    return;
+  }
   if (!outcome.error.isEmpty()) {
     emit failed(outcome.error);
     return;
@@ -105,7 +148,10 @@ void InferenceController::finish() {
     engine_ = outcome.engine;
     emit modelLoaded(QString::fromStdString(engine_->summary().name));
   }
-  if (outcome.trace) emit traceReady(outcome.trace);
+  if (outcome.trace) {
+    traceInterventions_ = runInterventions_;
+    emit traceReady(outcome.trace);
+  }
 }
 
 }  // namespace sinkscope::ui

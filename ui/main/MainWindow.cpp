@@ -36,6 +36,7 @@ namespace sinkscope::ui {
 namespace {
 constexpr int kRecentClips = 8;
 const char* const kRecentKey = "recentClips";
+const char* const kModalityKey = "source/modality";
 
 QLabel* noteLabel(const QString& text, QWidget* parent) {
   auto* label = new QLabel(text, parent);
@@ -161,6 +162,8 @@ void MainWindow::buildActions() {
   bar->addWidget(modelLabel_);
   modality_ = new QComboBox(bar);
   modality_->setToolTip(tr("What the model reads of a clip: audio (ASR), mouth video (VSR) or both (AVSR)"));
+  connect(modality_, qOverload<int>(&QComboBox::activated), this,
+          [this] { QSettings().setValue(kModalityKey, modality_->currentData().toInt()); });
   bar->addWidget(modality_);
   bar->addSeparator();
   prompt_ = new QLineEdit(bar);
@@ -215,6 +218,8 @@ void MainWindow::balanceDocks() {
   if (!right.isEmpty()) resizeDocks({right.first()}, {width() * 55 / 100}, Qt::Horizontal);
   if (!bottom.isEmpty()) resizeDocks({bottom.first()}, {height() * 36 / 100}, Qt::Vertical);
 }
+
+bool MainWindow::restoreLayout() { return restoreState(QSettings().value("window/state").toByteArray()); }
 
 void MainWindow::setTeachingMode(bool on) {
   teaching_ = on;
@@ -320,7 +325,9 @@ void MainWindow::onModelLoaded(const QString& name) {
     if (m == Modality::Text) continue;
     modality_->addItem(QString::fromStdString(modalityName(m)).toUpper(), static_cast<int>(m));
   }
-  const int index = modality_->findData(static_cast<int>(summary->defaultModality));
+  // The modality last chosen, where this model offers it; else the model's default.
+  int index = modality_->findData(QSettings().value(kModalityKey, -1).toInt());
+  if (index < 0) index = modality_->findData(static_cast<int>(summary->defaultModality));
   if (index >= 0) modality_->setCurrentIndex(index);
   modality_->setEnabled(modality_->count() > 0);
   modelLabel_->setToolTip(tr("%1\n%2 layers \u00d7 %3 heads, hidden %4, %5 M parameters on %6 (%7)")
@@ -366,7 +373,9 @@ void MainWindow::dropEvent(QDropEvent* event) {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
-  QSettings().setValue("window/geometry", saveGeometry());
+  QSettings settings;
+  settings.setValue("window/geometry", saveGeometry());
+  settings.setValue("window/state", saveState());
   QMainWindow::closeEvent(event);
 }
 

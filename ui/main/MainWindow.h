@@ -43,6 +43,10 @@ class MainWindow : public QMainWindow {
   void setDarkTheme(bool dark);
   // Gives the docks most of the window: the plots are what the window is for.
   void balanceDocks();
+  // Restores the dock and tool bar layout saved at the last close (call once every
+  // view is added); false when none was saved.
+  bool restoreLayout();
+  Modality modality() const { return chosenModality(); }
 
  public slots:
   void openClip(const QString& path);

@@ -53,6 +53,32 @@ QString TeachingNotes::text(View view) {
           "direction). Intermediate sinks become near copies of BOS after the first layers; "
           "ordinary tokens stay low. The decorrelation loss trains this similarity down, "
           "which removes the intermediate sinks.");
+    case View::HeadGrid:
+      return QCoreApplication::translate(
+          "TeachingNotes",
+          "Every head of every layer as a small attention map (rows: layers, columns: heads). "
+          "A head with a bright left edge or a bright vertical line is parking its attention on "
+          "a sink. Count how many heads do it, and from which layer on. Click one to enlarge it.");
+    case View::DecodingSteps:
+      return QCoreApplication::translate(
+          "TeachingNotes",
+          "Drag the slider through the words the model wrote. For each one you see where it "
+          "looked while choosing it (its attention row) and how sure it was (p). Tall bars on "
+          "BOS or a delimiter are attention parked on a sink rather than spent on the input.");
+    case View::Interventions:
+      return QCoreApplication::translate(
+          "TeachingNotes",
+          "Change the model and watch what happens. Setting the massive dims to zero or to "
+          "their mean, or removing the attention that flows to the sink tokens, shows what the "
+          "model uses them for. The transcript diff marks words that appeared (green), "
+          "disappeared (red) or changed (amber) against the unmodified run.");
+    case View::Compare:
+      return QCoreApplication::translate(
+          "TeachingNotes",
+          "The same input through two models, drawn on the same colour and axis scales. "
+          "Compare a baseline with its decorrelated fine-tune: the intermediate sinks' stripes "
+          "in the attention map, their massive activations and their cosine with BOS should "
+          "fade on the decorrelated side.");
   }
   return {};
 }

@@ -8,7 +8,19 @@ namespace sinkscope::ui {
 // the phenomenon is, and what to look for, for someone who never read the papers.
 class TeachingNotes {
  public:
-  enum class View { Tokens, Transcript, AttentionMap, SinkMap, MassiveActivations, TopK, BosCosine };
+  enum class View {
+    Tokens,
+    Transcript,
+    AttentionMap,
+    SinkMap,
+    MassiveActivations,
+    TopK,
+    BosCosine,
+    HeadGrid,
+    DecodingSteps,
+    Interventions,
+    Compare
+  };
   static QString text(View view);
 };
 

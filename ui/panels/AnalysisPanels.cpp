@@ -105,6 +105,16 @@ void AnalysisPanels::setTrace(sinkscope::TracePtr trace) {
   refresh();
 }
 
+void AnalysisPanels::showHead(int layer, int head) {
+  {
+    const QSignalBlocker blockLayer(attentionLayer_);
+    const QSignalBlocker blockHead(attentionHead_);
+    attentionLayer_->setValue(layer);
+    attentionHead_->setCurrentIndex(std::max(0, attentionHead_->findData(head)));
+  }
+  refresh();
+}
+
 void AnalysisPanels::refresh() {
   if (!trace_) return;
   // A view whose taps the trace lacks keeps its previous picture and says why in the
@@ -119,6 +129,7 @@ void AnalysisPanels::refresh() {
   const int layer = attentionLayer_->value();
   const int head = attentionHead_->currentData().isValid() ? attentionHead_->currentData().toInt() : -1;
   guarded(tr("Attention map"), [&] { attention_->setData(AttentionMapData::fromTrace(*trace_, layer, head)); });
+  emit headShown(layer, head);
   guarded(tr("Sink map"), [&] { sinkMap_->setData(SinkMapData::fromTrace(*trace_)); });
   guarded(tr("Massive activations"), [&] {
     MassiveActivationData data = MassiveActivationData::fromTrace(*trace_, massiveLayer_->value());

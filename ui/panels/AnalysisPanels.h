@@ -39,6 +39,11 @@ class AnalysisPanels : public QObject {
  public slots:
   void setTrace(sinkscope::TracePtr trace);
   void refresh();
+  // Shows one layer and head (-1: the mean) in the attention map.
+  void showHead(int layer, int head);
+
+ signals:
+  void headShown(int layer, int head);
 
  private:
   QWidget* withControls(QWidget* plot, QWidget* controls);

@@ -48,6 +48,20 @@ AttentionMapData AttentionMapData::fromTrace(const Trace& trace, int layer, int 
   return data;
 }
 
+std::pair<double, double> AttentionMapData::naturalColorRange() const {
+  const int count = static_cast<int>(tokens.size());
+  double lowest = 1.0;
+  double highest = kFloor;
+  for (int q = 0; q < count; ++q) {
+    for (int k = 0; k <= q; ++k) {
+      const double value = std::max<double>(kFloor, pattern.at(q, k));
+      lowest = std::min(lowest, value);
+      highest = std::max(highest, value);
+    }
+  }
+  return {std::max(kFloor, lowest), std::max(highest, lowest * 10)};
+}
+
 AttentionMapPlot::AttentionMapPlot(QWidget* parent) : PlotWidget(parent) {
   setMouseTracking(true);
   plot_->setMouseTracking(true);
@@ -111,25 +125,17 @@ void AttentionMapPlot::rebuild() {
   map_ = new QCPColorMap(keyAxis, queryAxis);
   map_->data()->setSize(count, count);
   map_->data()->setRange(QCPRange(0, count - 1), QCPRange(0, count - 1));
-  double lowest = 1.0;
-  double highest = kFloor;
   for (int q = 0; q < count; ++q) {
     for (int k = 0; k < count; ++k) {
-      const double value = std::max<double>(kFloor, data_.pattern.at(q, k));
-      map_->data()->setCell(k, q, value);
-      if (k > q) {
-        // Causal attention: keys after the query are not defined, not zero.
-        map_->data()->setAlpha(k, q, 0);
-        continue;
-      }
-      lowest = std::min(lowest, value);
-      highest = std::max(highest, value);
+      map_->data()->setCell(k, q, std::max<double>(kFloor, data_.pattern.at(q, k)));
+      // Causal attention: keys after the query are not defined, not zero.
+      if (k > q) map_->data()->setAlpha(k, q, 0);
     }
   }
+  const auto [lower, upper] = data_.colorRange.value_or(data_.naturalColorRange());
   map_->setInterpolate(false);
   map_->setGradient(sequentialGradient());
   map_->setDataScaleType(QCPAxis::stLogarithmic);
-  map_->setDataRange(QCPRange(std::max(kFloor, lowest), std::max(highest, lowest * 10)));
 
   scale_ = new QCPColorScale(plot_);
   body_->addElement(0, 1, scale_);
@@ -143,7 +149,7 @@ void AttentionMapPlot::rebuild() {
   styleAxis(scale_->axis());
   scale_->setGradient(sequentialGradient());
   map_->setColorScale(scale_);
-  map_->setDataRange(QCPRange(std::max(kFloor, lowest), std::max(highest, lowest * 10)));
+  map_->setDataRange(QCPRange(lower, upper));
   auto* group = new QCPMarginGroup(plot_);
   mapRect_->setMarginGroup(QCP::msTop | QCP::msBottom, group);
   scale_->setMarginGroup(QCP::msTop | QCP::msBottom, group);

@@ -2,6 +2,8 @@
 
 #include <QPointF>
 #include <QString>
+#include <optional>
+#include <utility>
 #include <vector>
 
 #include "core/base/HostTensor.h"
@@ -23,6 +25,12 @@ struct AttentionMapData {
   HostTensor pattern;              // [T, T], rows are queries, columns keys
   std::vector<float> sinkScore;    // [T] per key; empty: no sink marks
   float sinkThreshold = 0.3f;      // ε of DESIGN §2
+  // Colour range (log scale) to draw with, so two maps can share one scale; unset:
+  // naturalColorRange().
+  std::optional<std::pair<double, double>> colorRange;
+
+  // Smallest and largest attention on and below the diagonal, floored at 1e-4.
+  std::pair<double, double> naturalColorRange() const;
 
   // Pattern from hook_pattern(_mean); sink score from hook_received (the head's row,
   // or the mean over heads) or from the pattern itself when that is not captured.

@@ -91,6 +91,12 @@ std::vector<int> BosCosinePlot::otherTokens() const {
   return tokens;
 }
 
+std::pair<double, double> BosCosineData::naturalValueRange() const {
+  double lowest = 0.0;
+  for (float v : cosine.values) lowest = std::min<double>(lowest, v);
+  return {std::max(-1.05, lowest - 0.1), 1.08};
+}
+
 std::vector<double> BosCosinePlot::sinkMean() const { return groupMean(data_.cosine, data_.sinkTokens); }
 std::vector<double> BosCosinePlot::otherMean() const { return groupMean(data_.cosine, otherTokens()); }
 
@@ -166,10 +172,9 @@ void BosCosinePlot::rebuild() {
     graph->setProperty("legend", true);
   }
 
-  double lowest = 0.0;
-  for (float v : data_.cosine.values) lowest = std::min<double>(lowest, v);
+  const auto [valueLow, valueHigh] = data_.valueRange.value_or(data_.naturalValueRange());
   layerAxis->setRange(-0.3, rows - 0.7);
-  valueAxis->setRange(std::max(-1.05, lowest - 0.1), 1.08);
+  valueAxis->setRange(valueLow, valueHigh);
 
   auto* legend = new QCPLegend;
   const int row = plot_->plotLayout()->rowCount();

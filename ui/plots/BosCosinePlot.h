@@ -1,6 +1,8 @@
 #pragma once
 
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/base/HostTensor.h"
@@ -16,6 +18,11 @@ struct BosCosineData {
   HostTensor cosine;                     // [L, T]
   std::vector<int> sinkTokens;           // intermediate sinks (BOS excluded)
   std::vector<int> highlightTokens;      // drawn as lines of their own
+  // Cosine axis range, so two plots can share one axis; unset: naturalValueRange().
+  std::optional<std::pair<double, double>> valueRange;
+
+  // From a little below the lowest cosine (at least -1.05) to 1.08.
+  std::pair<double, double> naturalValueRange() const;
 
   // Rows from hook_embed ("emb") and blocks.{l}.hook_resid_post; sink tokens are the
   // intermediate sinks of TraceTaps (fraction of heads >= minSinkFraction).

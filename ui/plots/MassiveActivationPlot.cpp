@@ -3,6 +3,7 @@
 #include <QToolTip>
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 #include <qcustomplot.h>
 
 #include "core/base/Error.h"
@@ -47,21 +48,53 @@ void MassiveActivationPlot::setData(MassiveActivationData data) {
   rebuild();
 }
 
-int MassiveActivationPlot::dimsPerColumn() const {
-  const int width = data_.hidden.dim() == 2 ? static_cast<int>(data_.hidden.size(1)) : 0;
-  return std::max(1, (width + kMaxColumns - 1) / kMaxColumns);
+int MassiveActivationData::dimsPerColumn() const {
+  const int width = hidden.dim() == 2 ? static_cast<int>(hidden.size(1)) : 0;
+  constexpr int kMax = MassiveActivationPlot::kMaxColumns;
+  return std::max(1, (width + kMax - 1) / kMax);
 }
 
-std::vector<double> MassiveActivationPlot::tokenPeaks() const {
-  const int count = static_cast<int>(data_.tokens.size());
+std::vector<double> MassiveActivationData::tokenPeaks() const {
+  const int count = static_cast<int>(tokens.size());
   std::vector<double> peaks(static_cast<std::size_t>(count), 0.0);
   for (int t = 0; t < count; ++t) {
-    for (std::int64_t d = 0; d < data_.hidden.size(1); ++d) {
-      peaks[t] = std::max<double>(peaks[t], std::fabs(data_.hidden.at(t, d)));
-    }
+    for (std::int64_t d = 0; d < hidden.size(1); ++d) peaks[t] = std::max<double>(peaks[t], std::fabs(hidden.at(t, d)));
   }
   return peaks;
 }
+
+std::pair<double, double> MassiveActivationData::naturalColorRange() const {
+  const int count = static_cast<int>(tokens.size());
+  const int width = hidden.dim() == 2 ? static_cast<int>(hidden.size(1)) : 0;
+  if (count == 0 || width == 0) return {kFloor, kFloor * 10};
+  const int step = dimsPerColumn();
+  std::vector<double> cells;
+  cells.reserve(static_cast<std::size_t>(count) * ((width + step - 1) / step));
+  for (int t = 0; t < count; ++t) {
+    for (int first = 0; first < width; first += step) {
+      double peak = 0.0;
+      for (int d = first; d < std::min(width, first + step); ++d) peak = std::max<double>(peak, std::fabs(hidden.at(t, d)));
+      cells.push_back(std::max(kFloor, peak));
+    }
+  }
+  // The scale starts at the 5th percentile: a few near-zero values would otherwise
+  // spend decades of colour on nothing.
+  const double highest = *std::max_element(cells.begin(), cells.end());
+  auto fifth = cells.begin() + cells.size() / 20;
+  std::nth_element(cells.begin(), fifth, cells.end());
+  return {*fifth, std::max(highest, *fifth * 10)};
+}
+
+std::pair<double, double> MassiveActivationData::naturalPeakRange() const {
+  const std::vector<double> peaks = tokenPeaks();
+  if (peaks.empty()) return {kFloor, kFloor * 10};
+  const double low = std::max(kFloor, *std::min_element(peaks.begin(), peaks.end()) / 3.0);
+  return {low, std::max(low * 10, *std::max_element(peaks.begin(), peaks.end()) * 3.0)};
+}
+
+int MassiveActivationPlot::dimsPerColumn() const { return data_.dimsPerColumn(); }
+
+std::vector<double> MassiveActivationPlot::tokenPeaks() const { return data_.tokenPeaks(); }
 
 void MassiveActivationPlot::rebuild() {
   resetPlot();
@@ -94,26 +127,16 @@ void MassiveActivationPlot::rebuild() {
   // Column c covers dims [c*step, (c+1)*step); its centre sits at the middle dim.
   const double firstCentre = 0.5 * (step - 1);
   map->data()->setRange(QCPRange(firstCentre, firstCentre + (columns - 1) * step), QCPRange(0, count - 1));
-  std::vector<double> cells;
-  cells.reserve(static_cast<std::size_t>(count) * columns);
   for (int t = 0; t < count; ++t) {
     for (int c = 0; c < columns; ++c) {
       double peak = 0.0;
       for (int d = c * step; d < std::min(width, (c + 1) * step); ++d) {
         peak = std::max<double>(peak, std::fabs(data_.hidden.at(t, d)));
       }
-      peak = std::max(kFloor, peak);
-      map->data()->setCell(c, t, peak);
-      cells.push_back(peak);
+      map->data()->setCell(c, t, std::max(kFloor, peak));
     }
   }
-  // The scale starts at the 5th percentile: a few near-zero values would otherwise
-  // spend decades of colour on nothing.
-  const double highest = *std::max_element(cells.begin(), cells.end());
-  auto fifth = cells.begin() + cells.size() / 20;
-  std::nth_element(cells.begin(), fifth, cells.end());
-  colorLower_ = *fifth;
-  colorUpper_ = std::max(highest, colorLower_ * 10);
+  std::tie(colorLower_, colorUpper_) = data_.colorRange.value_or(data_.naturalColorRange());
   map->setInterpolate(false);
 
   auto* scale = new QCPColorScale(plot_);
@@ -176,8 +199,8 @@ void MassiveActivationPlot::rebuild() {
   peakAxis->setNumberPrecision(0);
   peakAxis->setLabel(QStringLiteral("max |h| per token"));
   const std::vector<double> peaks = tokenPeaks();
-  const double peakLow = std::max(kFloor, *std::min_element(peaks.begin(), peaks.end()) / 3.0);
-  peakAxis->setRange(peakLow, *std::max_element(peaks.begin(), peaks.end()) * 3.0);
+  const auto [peakLow, peakHigh] = data_.peakRange.value_or(data_.naturalPeakRange());
+  peakAxis->setRange(peakLow, peakHigh);
   for (const SegmentRun& run : SegmentPalette::runs(data_.tokens)) {
     auto* bars = new QCPBars(spikeTokens, peakAxis);
     bars->setWidth(0.8);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <optional>
+#include <utility>
 #include <vector>
 
 #include "core/base/HostTensor.h"
@@ -17,6 +19,19 @@ struct MassiveActivationData {
   std::vector<TraceToken> tokens;  // T
   HostTensor hidden;               // [T, D]
   std::vector<int> fixedDims;      // massive dims shared by sink tokens, ascending
+  // Ranges (log scale) of the heatmap colours and of the spike bars' axis, so two
+  // plots can share one scale; unset: the natural ranges below.
+  std::optional<std::pair<double, double>> colorRange;
+  std::optional<std::pair<double, double>> peakRange;
+
+  // Dims per heatmap column (1 when D <= MassiveActivationPlot::kMaxColumns).
+  int dimsPerColumn() const;
+  // max |h| per token.
+  std::vector<double> tokenPeaks() const;
+  // 5th percentile to max of the (max-pooled) heatmap cells.
+  std::pair<double, double> naturalColorRange() const;
+  // A third of the smallest to three times the largest token peak.
+  std::pair<double, double> naturalPeakRange() const;
 
   // hidden from blocks.{layer}.hook_resid_post; fixed dims are those massive
   // (|h| > minAbs and > minRatio x median) in two or more tokens. minAbs = 0 leaves
