@@ -1,9 +1,11 @@
 // sinkscope: the desktop application (issue 6). The composition root: it builds the
 // controller and the window, wires the views, and opens what the command line names.
 //
-//   sinkscope [--model DIR] [--clip FILE] [--prompt TEXT] [--screenshot PNG]
+//   sinkscope [--model DIR] [--clip FILE] [--prompt TEXT] [--live-clip FILE] [--screenshot PNG]
 //
 // Without --model it opens the last model used, else the bundled default model.
+// --live-clip starts live mode with the clip played as the camera and the default
+// microphone.
 // --screenshot renders the window to a PNG once the requested run has finished and
 // quits (the README's screenshots are made this way under Xvfb).
 #include <QApplication>
@@ -14,8 +16,10 @@
 #include <QTimer>
 
 #include "ui/controllers/InferenceController.h"
+#include "ui/controllers/LiveController.h"
 #include "ui/main/MainWindow.h"
 #include "ui/panels/AnalysisPanels.h"
+#include "ui/panels/LivePanels.h"
 
 namespace {
 
@@ -45,23 +49,27 @@ int main(int argc, char** argv) {
   const QCommandLineOption model("model", "Model directory (composite AVSR or Llama-family).", "DIR");
   const QCommandLineOption clip("clip", "Open this clip once the model is loaded.", "FILE");
   const QCommandLineOption prompt("prompt", "Run this text prompt once the model is loaded.", "TEXT");
+  const QCommandLineOption liveClip("live-clip", "Start live mode with this clip as the camera.", "FILE");
   const QCommandLineOption screenshot("screenshot", "Save the window to PNG after the run, then quit.", "PNG");
-  parser.addOptions({model, clip, prompt, screenshot});
+  parser.addOptions({model, clip, prompt, liveClip, screenshot});
   parser.process(app);
 
   sinkscope::ui::InferenceController controller;
   sinkscope::ui::MainWindow window(&controller);
   new sinkscope::ui::AnalysisPanels(&window);
+  auto* live = new sinkscope::ui::LivePanels(&window, &controller);
   QTimer::singleShot(0, &window, [&window] { window.balanceDocks(); });
   window.show();
 
   const QString clipPath = parser.value(clip);
   const QString promptText = parser.value(prompt);
+  const QString liveClipPath = parser.value(liveClip);
   const QString shotPath = parser.value(screenshot);
   QObject::connect(&controller, &sinkscope::ui::InferenceController::modelLoaded, &window, [&] {
     QSettings().setValue("model/directory", QString::fromStdString(controller.summary()->directory));
     if (!clipPath.isEmpty()) window.openClip(clipPath);
     else if (!promptText.isEmpty()) controller.runText(promptText, 24);
+    else if (!liveClipPath.isEmpty()) live->startClipAsCamera(liveClipPath);
   });
   if (!shotPath.isEmpty()) {
     const auto save = [&] {
@@ -70,7 +78,13 @@ int main(int argc, char** argv) {
         QCoreApplication::quit();
       });
     };
-    QObject::connect(&window, &sinkscope::ui::MainWindow::traceShown, &window, save);
+    if (liveClipPath.isEmpty()) {
+      QObject::connect(&window, &sinkscope::ui::MainWindow::traceShown, &window, save);
+    } else {
+      // The live views are filled after the window's: wait for the whole result.
+      QObject::connect(live, &sinkscope::ui::LivePanels::resultShown, &window, save);
+      QObject::connect(live->controller(), &sinkscope::ui::LiveController::failed, &window, save);
+    }
     QObject::connect(&controller, &sinkscope::ui::InferenceController::failed, &window, save);
   }
 

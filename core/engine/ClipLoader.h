@@ -1,8 +1,10 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "core/engine/ClipMedia.h"
+#include "core/media/Image.h"
 
 namespace sinkscope {
 
@@ -15,6 +17,16 @@ class ClipLoader {
   static constexpr int kCropSize = 96;
 
   static ClipMedia load(const std::string& path, bool audio, bool video);
+
+  // Live capture -> ClipMedia: the utterance's 16 kHz waveform and its 25 fps
+  // pictures (colour for the landmarks, grey for the crops) through the same mouth
+  // pipeline as a file. `name` stands for the source in ClipMedia::path and errors.
+  // With video false the pictures are ignored. Throws MediaError as load() does.
+  static ClipMedia fromCapture(const std::string& name, std::vector<float> waveform, bool video,
+                               const std::vector<const Image*>& bgr, const std::vector<const Image*>& gray);
+
+ private:
+  static void checkCrops(const ClipMedia& media);
 };
 
 }  // namespace sinkscope

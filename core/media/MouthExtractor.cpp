@@ -24,16 +24,7 @@ void MouthExtractor::run(const std::string& path,
   ClipDecoder(path, landmarkPass)
       .run([&](VideoFrame&& frame) { found.push_back(landmarker_.track(frame.bgr)); }, nullptr);
 
-  std::vector<std::optional<Landmarks68>> track;
-  track.reserve(found.size());
-  for (const auto& face : found) {
-    track.push_back(face ? std::optional<Landmarks68>(face->points) : std::nullopt);
-  }
-  try {
-    cropper_.setTrack(track);
-  } catch (const MediaError& e) {
-    throw MediaError("'" + path + "': " + e.what());
-  }
+  setTrack(found, "'" + path + "'");
 
   DecodeOptions cropPass;
   cropPass.audio = false;
@@ -46,15 +37,49 @@ void MouthExtractor::run(const std::string& path,
                            std::to_string(i + 1) + ") than the first (" +
                            std::to_string(found.size()) + ")");
         }
-        MouthFrame out;
-        out.index = frame.index;
-        out.faceFound = found[i].has_value();
-        if (out.faceFound) out.box = found[i]->box;
-        out.landmarks = cropper_.landmarks(i);
-        out.crop = cropper_.crop(frame.gray, i);
-        onFrame(std::move(out));
+        onFrame(this->frame(i, found[i], frame.gray));
       },
       nullptr);
+}
+
+void MouthExtractor::run(const std::vector<const Image*>& bgr, const std::vector<const Image*>& gray,
+                         const std::string& name, const std::function<void(MouthFrame&&)>& onFrame) {
+  if (bgr.size() != gray.size()) {
+    throw MediaError(name + ": " + std::to_string(bgr.size()) + " colour pictures but " +
+                     std::to_string(gray.size()) + " grey ones");
+  }
+  if (bgr.empty()) throw MediaError(name + ": no video frames");
+  std::vector<std::optional<FaceLandmarks>> found;
+  found.reserve(bgr.size());
+  landmarker_.resetTracking();
+  for (const Image* picture : bgr) found.push_back(landmarker_.track(*picture));
+  setTrack(found, name);
+  for (std::size_t i = 0; i < gray.size(); ++i) onFrame(frame(i, found[i], *gray[i]));
+}
+
+void MouthExtractor::setTrack(const std::vector<std::optional<FaceLandmarks>>& found, const std::string& name) {
+  std::vector<std::optional<Landmarks68>> track;
+  track.reserve(found.size());
+  for (const auto& face : found) {
+    track.push_back(face ? std::optional<Landmarks68>(face->points) : std::nullopt);
+  }
+  try {
+    cropper_.setTrack(track);
+  } catch (const MediaError& e) {
+    throw MediaError(name + ": " + e.what());
+  }
+}
+
+MouthFrame MouthExtractor::frame(std::size_t index, const std::optional<FaceLandmarks>& face,
+                                 const Image& gray) const {
+  MouthFrame out;
+  out.index = static_cast<std::int64_t>(index);
+  out.faceFound = face.has_value();
+  if (out.faceFound) out.box = face->box;
+  out.landmarks = cropper_.landmarks(index);
+  out.crop = cropper_.crop(gray, index);
+  out.frameToCrop = cropper_.frameToCrop(index);
+  return out;
 }
 
 }  // namespace sinkscope

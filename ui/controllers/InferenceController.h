@@ -29,6 +29,9 @@ class InferenceController : public QObject {
   bool hasModel() const { return engine_ != nullptr; }
   const ModelSummary* summary() const { return engine_ ? &engine_->summary() : nullptr; }
   std::shared_ptr<InferenceEngine> engine() const { return engine_; }
+  // What every run for the views captures: the analysis taps plus every head's
+  // attention pattern (the attention map and the per-step rows need them).
+  static RunOptions viewOptions();
 
  public slots:
   void loadModel(const QString& directory);

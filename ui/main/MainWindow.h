@@ -43,6 +43,8 @@ class MainWindow : public QMainWindow {
   void setDarkTheme(bool dark);
   // Gives the docks most of the window: the plots are what the window is for.
   void balanceDocks();
+  // The modality chosen in the tool bar (AVSR before a model is loaded).
+  Modality chosenModality() const;
 
  public slots:
   void openClip(const QString& path);
@@ -68,7 +70,6 @@ class MainWindow : public QMainWindow {
   void rememberClip(const QString& path);
   void rebuildRecentMenu();
   void onModelLoaded(const QString& name);
-  Modality chosenModality() const;
 
   QString currentClip_;
   QList<QLabel*> notes_;

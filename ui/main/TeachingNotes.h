@@ -8,7 +8,7 @@ namespace sinkscope::ui {
 // the phenomenon is, and what to look for, for someone who never read the papers.
 class TeachingNotes {
  public:
-  enum class View { Tokens, Transcript, AttentionMap, SinkMap, MassiveActivations, TopK, BosCosine };
+  enum class View { Tokens, Transcript, AttentionMap, SinkMap, MassiveActivations, TopK, BosCosine, LiveVideo, Microphone };
   static QString text(View view);
 };
 
