@@ -51,13 +51,18 @@ ClipMedia ClipLoader::load(const std::string& path, bool audio, bool video) {
 }
 
 ClipMedia ClipLoader::fromCapture(const std::string& name, std::vector<float> waveform, bool video,
-                                  const std::vector<const Image*>& bgr, const std::vector<const Image*>& gray) {
+                                  const std::vector<const Image*>& bgr, const std::vector<const Image*>& gray,
+                                  const std::vector<std::optional<FaceLandmarks>>& found) {
   ClipMedia media;
   media.path = name;
   media.waveform = std::move(waveform);
   if (video) {
-    MouthExtractor().run(bgr, gray, name,
-                         [&](MouthFrame&& mouth) { media.frames.push_back(clipFrame(std::move(mouth))); });
+    const auto keep = [&](MouthFrame&& mouth) { media.frames.push_back(clipFrame(std::move(mouth))); };
+    if (found.empty()) {
+      MouthExtractor().run(bgr, gray, name, keep);
+    } else {
+      MouthExtractor::runTracked(found, gray, name, keep);
+    }
     checkCrops(media);
   }
   return media;

@@ -39,14 +39,25 @@ class MouthExtractor {
   // for the source in errors. Throws MediaError when no frame has a face.
   void run(const std::vector<const Image*>& bgr, const std::vector<const Image*>& gray, const std::string& name,
            const std::function<void(MouthFrame&&)>& onFrame);
+  // The steps after the tracking, for faces tracked elsewhere (a live tracking
+  // stage), so no landmark model is loaded: found[i] is what FaceLandmarker::track
+  // gave for frame i (empty: no face, or not tracked; interpolated either way).
+  static void runTracked(const std::vector<std::optional<FaceLandmarks>>& found,
+                         const std::vector<const Image*>& gray, const std::string& name,
+                         const std::function<void(MouthFrame&&)>& onFrame, MouthCropOptions cropOptions = {});
 
   // The track of the last run.
   const MouthCropper& cropper() const { return cropper_; }
 
  private:
   // The landmarks found per frame -> the cropper's track; errors name `name`.
-  void setTrack(const std::vector<std::optional<FaceLandmarks>>& found, const std::string& name);
-  MouthFrame frame(std::size_t index, const std::optional<FaceLandmarks>& face, const Image& gray) const;
+  static void setTrack(MouthCropper& cropper, const std::vector<std::optional<FaceLandmarks>>& found,
+                       const std::string& name);
+  static MouthFrame frame(const MouthCropper& cropper, std::size_t index, const std::optional<FaceLandmarks>& face,
+                          const Image& gray);
+  static void cropTracked(MouthCropper& cropper, const std::vector<std::optional<FaceLandmarks>>& found,
+                          const std::vector<const Image*>& gray, const std::string& name,
+                          const std::function<void(MouthFrame&&)>& onFrame);
 
   FaceLandmarker landmarker_;
   MouthCropper cropper_;

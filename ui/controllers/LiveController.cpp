@@ -9,10 +9,12 @@
 #include "core/capture/CaptureDevices.h"
 #include "core/capture/CaptureSession.h"
 #include "core/capture/ClipFrameSource.h"
+#include "core/capture/FaceTrackingFrameSource.h"
 #include "core/capture/MicrophoneSource.h"
 #include "core/engine/ClipLoader.h"
 #include "core/engine/InferenceEngine.h"
 #include "core/engine/MelSpectrogram.h"
+#include "core/media/FaceLandmarker.h"
 #include "ui/controllers/InferenceController.h"
 
 namespace sinkscope::ui {
@@ -127,7 +129,17 @@ bool LiveController::start(std::unique_ptr<AudioSource> audio, std::unique_ptr<F
                                                      .arg(QString::fromStdString(modalityName(modality)).toUpper()));
   if (!audio) return fail(tr("No microphone is chosen."));
 
+  if (usesVideo(modality)) {
+    try {
+      if (!landmarker_) landmarker_ = std::make_shared<FaceLandmarker>();
+    } catch (const std::exception& e) {
+      return fail(QString::fromStdString(e.what()));
+    }
+    video = std::make_unique<FaceTrackingFrameSource>(std::move(video), landmarker_);
+  }
   modality_ = modality;
+  runOptions_ = InferenceController::viewOptions();
+  runOptions_.numBeams = numBeams_;
   audio_ = std::make_unique<AudioTap>(std::move(audio), static_cast<std::size_t>(kHistorySec) * kRate);
   video_ = std::move(video);
   session_ = std::make_unique<CaptureSession>(*audio_, video_.get());
@@ -246,12 +258,15 @@ LiveResultPtr LiveController::analyse(Pending&& pending, const std::shared_ptr<I
   std::snprintf(name, sizeof name, "live utterance at %.1f s", static_cast<double>(u.firstSample) / kRate);
 
   std::vector<const Image*> bgr, gray;
+  std::vector<std::optional<FaceLandmarks>> found;  // tracked as the frames arrived
   for (const CapturedFrame& frame : u.frames) {
     bgr.push_back(&frame.bgr);
     gray.push_back(&frame.gray);
+    found.push_back(frame.face);
   }
-  result->media = ClipLoader::fromCapture(name, u.samples, usesVideo(modality_), bgr, gray);
-  result->trace = engine->runMedia(result->media, modality_, InferenceController::viewOptions());
+  result->media = ClipLoader::fromCapture(name, u.samples, usesVideo(modality_), bgr, gray, found);
+  result->preparedUs = clock_.nowUs();
+  result->trace = engine->runMedia(result->media, modality_, runOptions_);
   result->inferredUs = clock_.nowUs();
   for (CapturedFrame& frame : u.frames) result->pictures.push_back(std::move(frame.bgr));
 

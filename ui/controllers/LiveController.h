@@ -16,6 +16,7 @@
 #include "core/base/Modality.h"
 #include "core/capture/CaptureClock.h"
 #include "core/capture/UtteranceSegmenter.h"
+#include "core/engine/InferenceEngine.h"
 #include "ui/controllers/LiveResult.h"
 
 Q_DECLARE_METATYPE(sinkscope::ui::LiveResultPtr)
@@ -24,8 +25,8 @@ namespace sinkscope {
 class AudioSource;
 class AudioTap;
 class CaptureSession;
+class FaceLandmarker;
 class FrameSource;
-class InferenceEngine;
 }  // namespace sinkscope
 
 namespace sinkscope::ui {
@@ -47,6 +48,10 @@ class LiveController : public QObject {
   static constexpr int kRefreshIntervalMs = 33;
   static constexpr int kContextBeforeMs = 1000;  // audio shown before an utterance
   static constexpr int kContextAfterMs = 300;
+  // Live decoding is greedy by default: the answer has to keep up with speech, and a
+  // 15-beam search costs several times as long (docs/live.md has the figures). Clips
+  // keep the model's own beam search.
+  static constexpr int kDefaultLiveBeams = 1;
 
   // The engine comes from `inference` (the loaded model) at every utterance.
   explicit LiveController(InferenceController* inference, QObject* parent = nullptr);
@@ -57,10 +62,14 @@ class LiveController : public QObject {
   // The newest frame the capture saw (for a preview), if any.
   std::optional<CapturedFrame> latestFrame() const;
   std::int64_t droppedFrames() const;
+  // Beams for live decoding (0: the model's default); takes effect at the next start.
+  void setNumBeams(int beams) { numBeams_ = beams; }
+  int numBeams() const { return numBeams_; }
   LiveResultPtr latestShown() const { return shown_; }
 
   // Starts from these sources (the tests' way in, and what the others end in). The
-  // video source may be null for ASR. Returns false after emitting `failed`.
+  // video source may be null for ASR; for VSR/AVSR its frames go through a face
+  // tracking stage as they arrive. Returns false after emitting `failed`.
   bool start(std::unique_ptr<AudioSource> audio, std::unique_ptr<FrameSource> video, Modality modality);
   // A camera and a microphone by CaptureDeviceInfo id (empty: the system default).
   bool startCamera(const QString& cameraId, const QString& microphoneId, Modality modality);
@@ -97,13 +106,16 @@ class LiveController : public QObject {
   CaptureClock clock_;
   QTimer timer_;
   Modality modality_ = Modality::Avsr;
+  int numBeams_ = kDefaultLiveBeams;
+  RunOptions runOptions_;  // fixed at start, read by the inference thread
   QString cameraId_;       // what startCamera opened ("" = default), for hot-plug
   QString microphoneId_;
   bool usesCamera_ = false;
   bool usesMicrophone_ = false;
 
+  std::shared_ptr<FaceLandmarker> landmarker_;  // loaded once, at the first start with video
   std::unique_ptr<AudioTap> audio_;
-  std::unique_ptr<FrameSource> video_;
+  std::unique_ptr<FrameSource> video_;  // a FaceTrackingFrameSource around the camera
   std::unique_ptr<CaptureSession> session_;
 
   // Shared between the capture thread, the inference thread and the GUI thread.

@@ -32,6 +32,7 @@ struct LiveResult {
 
   std::int64_t speechEndUs = 0;   // the end of the speech
   std::int64_t closedUs = 0;      // when the segmenter handed the utterance out
+  std::int64_t preparedUs = 0;    // when the mouth pipeline was done
   std::int64_t inferredUs = 0;    // when the trace was ready
   std::int64_t sequence = 0;      // utterances cut since start, this one included
   std::int64_t skipped = 0;       // utterances dropped unanalysed so far (latest wins)
