@@ -1,13 +1,16 @@
 // sinkscope: the desktop application (issue 6). The composition root: it builds the
 // controller and the window, wires the views, and opens what the command line names.
 //
-//   sinkscope [--model DIR] [--clip FILE] [--prompt TEXT] [--live-clip FILE] [--screenshot PNG]
+//   sinkscope [--model DIR] [--clip FILE] [--prompt TEXT] [--live-clip FILE] [--live-log]
+//             [--screenshot PNG]
 //
 // Without --model it opens the last model used, else the bundled default model.
 // --live-clip starts live mode with the clip played as the camera and the default
-// microphone.
+// microphone; --live-log prints a line per live result and error (scripts/soak.sh).
 // --screenshot renders the window to a PNG once the requested run has finished and
 // quits (the README's screenshots are made this way under Xvfb).
+#include <cstdio>
+
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
@@ -51,7 +54,8 @@ int main(int argc, char** argv) {
   const QCommandLineOption prompt("prompt", "Run this text prompt once the model is loaded.", "TEXT");
   const QCommandLineOption liveClip("live-clip", "Start live mode with this clip as the camera.", "FILE");
   const QCommandLineOption screenshot("screenshot", "Save the window to PNG after the run, then quit.", "PNG");
-  parser.addOptions({model, clip, prompt, liveClip, screenshot});
+  const QCommandLineOption liveLog("live-log", "Print a line for every live result and live error.");
+  parser.addOptions({model, clip, prompt, liveClip, liveLog, screenshot});
   parser.process(app);
 
   sinkscope::ui::InferenceController controller;
@@ -86,6 +90,21 @@ int main(int argc, char** argv) {
       QObject::connect(live->controller(), &sinkscope::ui::LiveController::failed, &window, save);
     }
     QObject::connect(&controller, &sinkscope::ui::InferenceController::failed, &window, save);
+  }
+
+  if (parser.isSet(liveLog)) {
+    QObject::connect(live, &sinkscope::ui::LivePanels::resultShown, &window,
+                     [live](const sinkscope::ui::LiveResultPtr& result) {
+                       const std::int64_t nowUs = live->controller()->clock().nowUs();
+                       std::printf("live %lld: %.2f s, %zu frames, shown %.0f ms after the speech ended, "
+                                   "%lld skipped: %s\n",
+                                   static_cast<long long>(result->sequence), result->media.audioSeconds(),
+                                   result->media.frames.size(), (nowUs - result->speechEndUs) / 1e3,
+                                   static_cast<long long>(result->skipped), result->trace->transcript.c_str());
+                       std::fflush(stdout);
+                     });
+    QObject::connect(live->controller(), &sinkscope::ui::LiveController::failed, &window,
+                     [](const QString& message) { std::fprintf(stderr, "live error: %s\n", qPrintable(message)); });
   }
 
   const QString directory = parser.isSet(model) ? parser.value(model) : defaultModelDirectory();

@@ -4,6 +4,7 @@
 
 #include <QAction>
 #include <QDir>
+#include <QDockWidget>
 #include <QFileDialog>
 #include <QMenu>
 #include <QMenuBar>
@@ -45,8 +46,9 @@ LivePanels::LivePanels(MainWindow* window, InferenceController* inference)
   });
 
   using Note = TeachingNotes::View;
-  window_->addView(video_, tr("Live video"), Qt::LeftDockWidgetArea, TeachingNotes::text(Note::LiveVideo));
-  window_->addView(audio_, tr("Microphone"), Qt::LeftDockWidgetArea, TeachingNotes::text(Note::Microphone));
+  docks_ << window_->addView(video_, tr("Live video"), Qt::LeftDockWidgetArea, TeachingNotes::text(Note::LiveVideo));
+  docks_ << window_->addView(audio_, tr("Microphone"), Qt::LeftDockWidgetArea, TeachingNotes::text(Note::Microphone));
+  for (QDockWidget* dock : docks_) dock->hide();
 
   connect(bar_->startAction(), &QAction::triggered, this, &LivePanels::start);
   connect(bar_->stopAction(), &QAction::triggered, this, &LivePanels::stop);
@@ -57,6 +59,11 @@ LivePanels::LivePanels(MainWindow* window, InferenceController* inference)
     if (!path.isEmpty()) startClipAsCamera(path);
   });
   connect(live_, &LiveController::runningChanged, bar_, &LiveSourceBar::setRunning);
+  connect(live_, &LiveController::runningChanged, this, [this](bool running) {
+    if (!running || docks_.isEmpty() || docks_.first()->isVisible()) return;
+    for (QDockWidget* dock : docks_) dock->show();
+    window_->balanceDocks();
+  });
   connect(live_, &LiveController::failed, window_, &MainWindow::showError);
   connect(live_, &LiveController::resultReady, this, &LivePanels::show);
   connect(live_, &LiveController::ticked, this, &LivePanels::advanceFrame);

@@ -8,6 +8,8 @@
 
 #include "ui/controllers/LiveResult.h"
 
+class QDockWidget;
+
 namespace sinkscope::ui {
 
 class AudioActivityView;
@@ -20,7 +22,8 @@ class PlotWidget;
 
 // Live mode in the main window: the source tool bar and Live menu, the
 // LiveController, and two docks (the video with the mouth pipeline, the microphone's
-// waveform and log-mel with voice activity). Each finished utterance's trace goes to
+// waveform and log-mel with voice activity), hidden until live mode first starts so
+// that clip and text work keep the room (the View menu shows them any time). Each finished utterance's trace goes to
 // the window like a clip's, so every analysis view follows the live speech.
 class LivePanels : public QObject {
   Q_OBJECT
@@ -58,6 +61,7 @@ class LivePanels : public QObject {
   LiveSourceBar* bar_;
   LiveVideoView* video_;
   AudioActivityView* audio_;
+  QList<QDockWidget*> docks_;  // hidden until live mode first starts
   LiveResultPtr result_;
   QElapsedTimer playback_;
   std::size_t frame_ = 0;

@@ -47,7 +47,10 @@ AudioActivityData AudioActivityData::fromResult(const LiveResult& result) {
 
 double AudioActivityData::endSec() const { return startSec + static_cast<double>(samples.size()) / kRate; }
 
-AudioActivityView::AudioActivityView(QWidget* parent) : PlotWidget(parent) { rebuild(); }
+AudioActivityView::AudioActivityView(QWidget* parent) : PlotWidget(parent) {
+  setToolTip(tr("Shaded: speech found by the voice activity detector. Dashed: the utterance the model read."));
+  rebuild();
+}
 
 void AudioActivityView::setData(AudioActivityData data) {
   data_ = std::move(data);
@@ -140,8 +143,7 @@ void AudioActivityView::rebuild() {
     bar->setBrush(palette_.color(Segment::Audio));
     bar->setSelectable(false);
   }
-  addTitle(QStringLiteral("Microphone"), QStringLiteral("shaded: speech found by the voice activity detector; "
-                                                        "dashed: the utterance the model read"));
+  waveRect->axis(QCPAxis::atLeft)->ticker()->setTickCount(3);
   waveTime->setRange(start, end);
   melTime->setRange(start, end);
   plot_->replot(QCustomPlot::rpQueuedReplot);
