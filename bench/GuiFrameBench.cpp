@@ -8,13 +8,17 @@
 // The window is the application's (analysis and live docks). Run on the platform you
 // want to judge: under X11 (xvfb-run) when DISPLAY is set, else offscreen.
 //
-//   sinkscope-bench-guiframe [seconds] [tokens]
+//   sinkscope-bench-guiframe [seconds] [tokens] [map_px]
+//
+// map_px: float the attention map's dock at map_px x map_px instead of leaving it
+// where the window puts it.
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <random>
 
 #include <QApplication>
+#include <QDockWidget>
 #include <QElapsedTimer>
 #include <QTimer>
 #include <qcustomplot.h>
@@ -84,6 +88,7 @@ int main(int argc, char** argv) {
   QCoreApplication::setOrganizationName("sinkscope-bench");
   const int seconds = argc > 1 ? std::atoi(argv[1]) : 10;
   const int count = argc > 2 ? std::atoi(argv[2]) : 300;
+  const int mapPx = argc > 3 ? std::atoi(argv[3]) : 0;
 
   InferenceController inference;
   MainWindow window(&inference);
@@ -93,6 +98,11 @@ int main(int argc, char** argv) {
   window.show();
   QTimer::singleShot(0, &window, [&window] { window.balanceDocks(); });
   AttentionMapPlot* map = panels->attentionMap();
+  if (mapPx > 0) {
+    auto* dock = window.findChild<QDockWidget*>(QStringLiteral("Attention map"));
+    dock->setFloating(true);
+    dock->resize(mapPx, mapPx);
+  }
 
   std::mt19937 rng(7);
   const std::vector<TraceToken> row = tokens(count);

@@ -32,6 +32,7 @@ pulse_pipe_start
 ( sleep 2; pulse_pipe_feed "$root/../shared/media/jfk.wav" ) &
 feeder=$!
 shot live --live-clip "$root/../shared/media/lrs2_00008.mp4"
+pkill -P "$feeder" 2> /dev/null || true
 kill "$feeder" 2> /dev/null || true
 wait "$feeder" 2> /dev/null || true
 pulse_pipe_stop

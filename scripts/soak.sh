@@ -21,9 +21,17 @@ pulse_pipe_start
 feeder=
 app=
 cleanup() {
-  [[ -n "$feeder" ]] && kill "$feeder" 2> /dev/null || true
-  [[ -n "$app" ]] && kill "$app" 2> /dev/null || true
-  wait 2> /dev/null || true
+  # The feeder's ffmpeg first: once the microphone's daemon is gone it would block
+  # opening the FIFO for ever.
+  if [[ -n "$feeder" ]]; then
+    pkill -P "$feeder" 2> /dev/null || true
+    kill "$feeder" 2> /dev/null || true
+    wait "$feeder" 2> /dev/null || true
+  fi
+  if [[ -n "$app" ]]; then
+    kill "$app" 2> /dev/null || true
+    wait "$app" 2> /dev/null || true
+  fi
   pulse_pipe_stop
   rm -rf "$XDG_CONFIG_HOME"
 }
@@ -44,7 +52,7 @@ for minute in $(seq 0 "$minutes"); do
     exit 1
   fi
   now=$(rss)
-  count=$(grep -c '^live ' "$log.app" || true)
+  count=$(grep -c '^live [0-9]' "$log.app" || true)
   echo "$minute $now $count" | tee -a "$log"
   [[ $minute -eq 1 ]] && first=$now
   last=$now
