@@ -43,24 +43,28 @@ app=$!
 ( while true; do pulse_pipe_feed "$media/jfk.wav"; done ) &
 feeder=$!
 
-rss() { awk '/^VmRSS/ { print $2 }' "/proc/$app/status"; }
-echo "minute rss_kB utterances" | tee "$log"
+# Resident set in kB: all, anonymous (heap, stacks) and file-backed (library code
+# paged in as new code paths run).
+rss() { awk '/^(VmRSS|RssAnon|RssFile)/ { printf "%s ", $2 }' "/proc/$app/status"; }
+echo "minute rss_kB anon_kB file_kB utterances" | tee "$log"
 first=
+firstAnon=
 for minute in $(seq 0 "$minutes"); do
   if ! kill -0 "$app" 2> /dev/null; then
     echo "soak.sh: the app died after $minute minutes; its output is in $log.app" | tee -a "$log"
     exit 1
   fi
-  now=$(rss)
+  read -r now anon file <<< "$(rss)"
   count=$(grep -c '^live [0-9]' "$log.app" || true)
-  echo "$minute $now $count" | tee -a "$log"
-  [[ $minute -eq 1 ]] && first=$now
+  echo "$minute $now $anon $file $count" | tee -a "$log"
+  [[ $minute -eq 1 ]] && { first=$now; firstAnon=$anon; }
   last=$now
+  lastAnon=$anon
   [[ $minute -lt $minutes ]] && sleep 60
 done
 errors=$(grep -c '^live error' "$log.app" || true)
 if [[ -n "$first" ]]; then
-  awk -v a="$first" -v b="$last" -v m="$minutes" -v e="$errors" 'BEGIN {
-    printf "soak.sh: RSS %d kB at minute 1, %d kB at minute %d: %+.2f %% (%d live errors)\n", a, b, m, 100 * (b - a) / a, e }' \
-    | tee -a "$log"
+  awk -v a="$first" -v b="$last" -v c="$firstAnon" -v d="$lastAnon" -v m="$minutes" -v e="$errors" 'BEGIN {
+    printf "soak.sh: RSS %d kB at minute 1, %d kB at minute %d: %+.2f %% (anonymous %+.2f %%); %d live errors\n",
+           a, b, m, 100 * (b - a) / a, 100 * (d - c) / c, e }' | tee -a "$log"
 fi
