@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Live-mode soak (issue 6): the application on the bundled default model in live mode,
+# Live-mode soak (issue 6): the application on the model scripts/run.sh starts on (the
+# bundled models/avsr-low where it exists, else the build's random default) in live mode,
 # a clip looping as the camera and jfk.wav looping into a PulseAudio pipe microphone,
 # for MINUTES minutes; the process's RSS is logged every minute, and the growth from
 # the first minute (after warm-up) to the last is reported. The app runs on the
@@ -14,6 +15,8 @@ build=${SINKSCOPE_BUILD_DIR:-$root/build}
 minutes=${1:-60}
 log=${2:-soak.log}
 media=$root/../shared/media
+model="$root/models/avsr-low"
+[ -f "$model/config.json" ] || model="$build/models/default"
 source "$root/scripts/pulse_pipe.sh"
 
 export XDG_CONFIG_HOME=$(mktemp -d)   # fresh settings: nothing remembered
@@ -37,7 +40,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-QT_QPA_PLATFORM=offscreen "$build/app/sinkscope" --model "$build/models/default" \
+QT_QPA_PLATFORM=offscreen "$build/app/sinkscope" --model "$model" \
   --live-clip "$media/lrs2_00008.mp4" --live-log > "$log.app" 2>&1 &
 app=$!
 ( while true; do pulse_pipe_feed "$media/jfk.wav"; done ) &
