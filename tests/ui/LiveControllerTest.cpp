@@ -3,7 +3,8 @@
 // played as the camera, through the CaptureSession, the mouth pipeline and a
 // random-initialised model, into the window's views. Then the failures a user meets
 // live: no camera, no microphone, a camera that goes away mid-capture (a FrameSource
-// that stops with an error, the way a device does), and no model (one that failed to
+// that stops with an error, the way a device does), the microphone unplugged
+// mid-capture (its PulseAudio source unloaded), and no model (one that failed to
 // load): each a message in a window that stays usable.
 #include <QtTest>
 
@@ -248,6 +249,28 @@ class LiveControllerTest : public QObject {
                         std::make_unique<VanishingCamera>(live->clock(), 1000), Modality::Avsr));
     QTRY_VERIFY_WITH_TIMEOUT(live->latestFrame().has_value(), 5000);
     live->stop();
+  }
+
+  // The real device goes away: PulseAudio unloads the pipe source while live mode
+  // listens to it; the source is loaded again afterwards for the tests that follow.
+  void microphoneUnpluggedMidCaptureStopsLive() {
+    if (!serverProblem_.isEmpty()) QSKIP(qPrintable(serverProblem_));
+    SINKSCOPE_REQUIRE_SHARED_MEDIA();
+    Window w;
+    w.window.show();
+    QVERIFY(loadModel(w));
+    QVERIFY(w.live->startClipAsCamera(QString::fromStdString(st::sharedMedia("lrs2_00008.mp4"))));
+    QTest::qWait(500);
+    const QString unloaded = server_.pactl({"unload-module", "module-pipe-source"});
+    QVERIFY2(unloaded.isEmpty(), qPrintable(unloaded));
+    QTRY_VERIFY_WITH_TIMEOUT(!w.live->controller()->running(), 10000);
+    QVERIFY2(w.window.errorMessage().startsWith("Live capture stopped"), qPrintable(w.window.errorMessage()));
+    qInfo("%s", qPrintable(w.window.errorMessage()));
+    QVERIFY(w.live->sourceBar()->startAction()->isEnabled());
+    const QString reloaded = server_.pactl({"load-module", "module-pipe-source", "source_name=testpipe",
+                                            "file=" + server_.fifoPath(), "format=s16le", "rate=16000", "channels=1"});
+    QVERIFY2(reloaded.isEmpty(), qPrintable(reloaded));
+    QVERIFY(server_.pactl({"set-default-source", "testpipe"}).isEmpty());
   }
 
   void modelThatFailsToLoadLeavesLiveUsable() {
