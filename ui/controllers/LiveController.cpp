@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cstdio>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <exception>
 
 #include "core/capture/AudioTap.h"
@@ -242,8 +245,15 @@ void LiveController::work() {
     }
     try {
       LiveResultPtr result = analyse(std::move(next), engine);
-      std::lock_guard<std::mutex> lock(mutex_);
-      finished_ = std::move(result);
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        finished_ = std::move(result);
+      }
+#ifdef __GLIBC__
+      // Each utterance allocates and frees tens of MB on several threads; glibc keeps
+      // freed pages in its arenas, which a soak sees as RSS growth with a flat heap.
+      malloc_trim(0);
+#endif
     } catch (const std::exception& e) {  // nothing may escape the thread
       QMetaObject::invokeMethod(this, [this, text = QString::fromStdString(e.what())] { emit failed(text); },
                                 Qt::QueuedConnection);
