@@ -45,4 +45,12 @@ inline std::vector<double> interleavedMedianMs(const std::vector<std::function<v
   return medians;
 }
 
+// The q-quantile (0 = min, 0.5 = median, 1 = max) of some measurements, nearest rank.
+inline double quantile(std::vector<double> values, double q) {
+  if (values.empty()) return 0.0;
+  std::sort(values.begin(), values.end());
+  const auto rank = static_cast<std::size_t>(q * static_cast<double>(values.size() - 1) + 0.5);
+  return values[std::min(rank, values.size() - 1)];
+}
+
 }  // namespace sinkscope::bench

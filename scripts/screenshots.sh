@@ -30,3 +30,16 @@ other=$(mktemp -d)/seed1
 "$build/app/sinkscope-cli" init --out "$other" --seed 1 \
   --tokenizer "$root/tests/fixtures/text/llama3_bpe.tokenizer.json" >/dev/null
 shot compare --clip "$clip" --compare "$other"
+
+# Live mode: the lrs2 clip plays as the camera, jfk.wav goes into a private PulseAudio
+# pipe microphone (scripts/pulse_pipe.sh); the shot is taken once the first utterance
+# is analysed and shown.
+source "$root/scripts/pulse_pipe.sh"
+pulse_pipe_start
+( sleep 2; pulse_pipe_feed "$root/../shared/media/jfk.wav" ) &
+feeder=$!
+shot live --live-clip "$root/../shared/media/lrs2_00008.mp4"
+pkill -P "$feeder" 2> /dev/null || true
+kill "$feeder" 2> /dev/null || true
+wait "$feeder" 2> /dev/null || true
+pulse_pipe_stop

@@ -12,23 +12,17 @@
 #include "core/media/ClipDecoder.h"
 #include "core/base/Error.h"
 #include "core/media/MouthExtractor.h"
-#include "core/model/LogMel.h"
+#include "core/engine/MelSpectrogram.h"
 
 namespace sinkscope::cli {
 
 namespace {
 
 // The waveform and Whisper's log-mel of it, unpadded (the encoder pads to 30 s).
-void addAudioFeatures(std::vector<float> waveform, int melBins, SafetensorsWriter& writer) {
+void addAudioFeatures(const std::vector<float>& waveform, int melBins, SafetensorsWriter& writer) {
   writer.add("waveform", DType::F32, {static_cast<std::int64_t>(waveform.size())},
              waveform.data(), waveform.size() * sizeof(float));
-  if (waveform.size() <= static_cast<std::size_t>(LogMel::kFftSize / 2)) {
-    throw MediaError("audio too short for a log-mel frame (" + std::to_string(waveform.size()) + " samples)");
-  }
-  const auto samples = torch::from_blob(waveform.data(), {static_cast<std::int64_t>(waveform.size())}, torch::kFloat32);
-  const auto mel = LogMel(melBins).compute(samples).contiguous();  // [mels, frames]
-  writer.add("log_mel", DType::F32, {mel.size(0), mel.size(1)}, mel.data_ptr<float>(),
-             static_cast<std::size_t>(mel.nbytes()));
+  writer.add("log_mel", MelSpectrogram::compute(waveform, melBins));  // [mels, frames]
 }
 
 void addVideoFeatures(const std::string& input, const FaceLandmarkerOptions& options,

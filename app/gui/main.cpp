@@ -2,13 +2,17 @@
 // controller and the window, wires the views, and opens what the command line names.
 //
 //   sinkscope [--model DIR] [--clip FILE] [--prompt TEXT] [--compare DIR] [--teaching]
-//             [--raise VIEWS] [--screenshot PNG]
+//             [--raise VIEWS] [--live-clip FILE] [--live-log] [--screenshot PNG]
 //
 // Without --model it opens the last model used, else the bundled default model.
 // --compare opens compare mode with --model on the left and DIR on the right, on the
-// same clip or prompt. --screenshot renders the window (the compare window with
+// same clip or prompt. --live-clip starts live mode with the clip played as the camera
+// and the default microphone; --live-log prints a line per live result and error
+// (scripts/soak.sh). --screenshot renders the window (the compare window with
 // --compare) to a PNG once the requested run has finished and quits (the README's
 // screenshots are made this way under Xvfb).
+#include <cstdio>
+
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
@@ -18,12 +22,14 @@
 #include <QTimer>
 
 #include "ui/controllers/InferenceController.h"
+#include "ui/controllers/LiveController.h"
 #include "ui/main/CompareWindow.h"
 #include "ui/main/MainWindow.h"
 #include "ui/main/ModelCatalog.h"
 #include "ui/main/ModelPicker.h"
 #include "ui/panels/AnalysisPanels.h"
 #include "ui/panels/AnalysisTools.h"
+#include "ui/panels/LivePanels.h"
 
 namespace {
 
@@ -53,17 +59,20 @@ int main(int argc, char** argv) {
   const QCommandLineOption model("model", "Model directory (composite AVSR or Llama-family).", "DIR");
   const QCommandLineOption clip("clip", "Open this clip once the model is loaded.", "FILE");
   const QCommandLineOption prompt("prompt", "Run this text prompt once the model is loaded.", "TEXT");
+  const QCommandLineOption liveClip("live-clip", "Start live mode with this clip as the camera.", "FILE");
   const QCommandLineOption screenshot("screenshot", "Save the window to PNG after the run, then quit.", "PNG");
   const QCommandLineOption compare("compare", "Compare mode: this model on the right of --model.", "DIR");
   const QCommandLineOption teaching("teaching", "Start in teaching mode (an explanation above every view).");
   const QCommandLineOption raise("raise", "Bring these tabbed views to the front (comma-separated titles).", "VIEWS");
-  parser.addOptions({model, clip, prompt, screenshot, compare, teaching, raise});
+  const QCommandLineOption liveLog("live-log", "Print a line for every live result and live error.");
+  parser.addOptions({model, clip, prompt, liveClip, liveLog, screenshot, compare, teaching, raise});
   parser.process(app);
 
   sinkscope::ui::InferenceController controller;
   sinkscope::ui::MainWindow window(&controller);
   auto* panels = new sinkscope::ui::AnalysisPanels(&window);
   auto* tools = new sinkscope::ui::AnalysisTools(&window, &controller, panels);
+  auto* live = new sinkscope::ui::LivePanels(&window, &controller);
   // The source tree's bundled models (scripts/bundle_models.sh) and the build's default.
   sinkscope::ui::ModelCatalog::addRoot(QStringLiteral(SINKSCOPE_BUNDLED_MODELS_DIR));
   sinkscope::ui::ModelCatalog::addRoot(QFileInfo(QStringLiteral(SINKSCOPE_DEFAULT_MODEL_DIR)).path());
@@ -77,12 +86,14 @@ int main(int argc, char** argv) {
 
   const QString clipPath = parser.value(clip);
   const QString promptText = parser.value(prompt);
+  const QString liveClipPath = parser.value(liveClip);
   const QString shotPath = parser.value(screenshot);
   const QString compareDir = parser.value(compare);
   QObject::connect(&controller, &sinkscope::ui::InferenceController::modelLoaded, &window, [&] {
     QSettings().setValue("model/directory", QString::fromStdString(controller.summary()->directory));
     if (!clipPath.isEmpty()) window.openClip(clipPath);
     else if (!promptText.isEmpty()) controller.runText(promptText, 24);
+    else if (!liveClipPath.isEmpty()) live->startClipAsCamera(liveClipPath);
   });
   if (!compareDir.isEmpty()) {
     sinkscope::ui::CompareWindow* pair = tools->compareWindow();
@@ -115,8 +126,29 @@ int main(int argc, char** argv) {
         QCoreApplication::quit();
       });
     };
-    QObject::connect(&window, &sinkscope::ui::MainWindow::traceShown, &window, save);
+    if (liveClipPath.isEmpty()) {
+      QObject::connect(&window, &sinkscope::ui::MainWindow::traceShown, &window, save);
+    } else {
+      // The live views are filled after the window's: wait for the whole result.
+      QObject::connect(live, &sinkscope::ui::LivePanels::resultShown, &window, save);
+      QObject::connect(live->controller(), &sinkscope::ui::LiveController::failed, &window, save);
+    }
     QObject::connect(&controller, &sinkscope::ui::InferenceController::failed, &window, save);
+  }
+
+  if (parser.isSet(liveLog)) {
+    QObject::connect(live, &sinkscope::ui::LivePanels::resultShown, &window,
+                     [live](const sinkscope::ui::LiveResultPtr& result) {
+                       const std::int64_t nowUs = live->controller()->clock().nowUs();
+                       std::printf("live %lld: %.2f s, %zu frames, shown %.0f ms after the speech ended, "
+                                   "%lld skipped: %s\n",
+                                   static_cast<long long>(result->sequence), result->media.audioSeconds(),
+                                   result->media.frames.size(), (nowUs - result->speechEndUs) / 1e3,
+                                   static_cast<long long>(result->skipped), result->trace->transcript.c_str());
+                       std::fflush(stdout);
+                     });
+    QObject::connect(live->controller(), &sinkscope::ui::LiveController::failed, &window,
+                     [](const QString& message) { std::fprintf(stderr, "live error: %s\n", qPrintable(message)); });
   }
 
   const QString directory = parser.isSet(model) ? parser.value(model) : defaultModelDirectory();

@@ -2,8 +2,10 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
+#include "core/media/FaceLandmarks.h"
 #include "core/media/Image.h"
 
 namespace sinkscope {
@@ -15,6 +17,10 @@ struct CapturedFrame {
   std::int64_t timestampUs = 0;  // on the CaptureClock: when the picture was taken
   Image bgr;                     // empty unless the source was asked for it
   Image gray;                    // empty unless the source was asked for it
+  // Set by a FaceTrackingFrameSource: the face found in this picture; empty where
+  // none was found or the tracker skipped the frame (faceTracked false).
+  std::optional<FaceLandmarks> face;
+  bool faceTracked = false;
 };
 
 // What the capture stage reads pictures from: a camera, or a clip played at

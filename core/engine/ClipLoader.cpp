@@ -6,6 +6,20 @@
 
 namespace sinkscope {
 
+namespace {
+
+ClipFrame clipFrame(MouthFrame&& mouth) {
+  ClipFrame frame;
+  frame.faceFound = mouth.faceFound;
+  frame.box = mouth.box;
+  frame.landmarks = mouth.landmarks;
+  frame.crop = std::move(mouth.crop);
+  frame.frameToCrop = mouth.frameToCrop;
+  return frame;
+}
+
+}  // namespace
+
 ClipMedia ClipLoader::load(const std::string& path, bool audio, bool video) {
   const ClipInfo info = ClipDecoder(path).info();
   ClipMedia media;
@@ -29,23 +43,37 @@ ClipMedia ClipLoader::load(const std::string& path, bool audio, bool video) {
         media.frames.push_back(std::move(frame));
       }
     } else {
-      MouthExtractor extractor;
-      extractor.run(path, [&](MouthFrame&& mouth) {
-        ClipFrame frame;
-        frame.faceFound = mouth.faceFound;
-        frame.box = mouth.box;
-        frame.landmarks = mouth.landmarks;
-        frame.crop = std::move(mouth.crop);
-        media.frames.push_back(std::move(frame));
-      });
+      MouthExtractor().run(path, [&](MouthFrame&& mouth) { media.frames.push_back(clipFrame(std::move(mouth))); });
     }
-    for (const auto& frame : media.frames) {
-      if (frame.crop.width != kCropSize || frame.crop.height != kCropSize || frame.crop.channels != 1) {
-        throw MediaError(path + ": mouth crops must be 96x96 grey");
-      }
-    }
+    checkCrops(media);
   }
   return media;
+}
+
+ClipMedia ClipLoader::fromCapture(const std::string& name, std::vector<float> waveform, bool video,
+                                  const std::vector<const Image*>& bgr, const std::vector<const Image*>& gray,
+                                  const std::vector<std::optional<FaceLandmarks>>& found) {
+  ClipMedia media;
+  media.path = name;
+  media.waveform = std::move(waveform);
+  if (video) {
+    const auto keep = [&](MouthFrame&& mouth) { media.frames.push_back(clipFrame(std::move(mouth))); };
+    if (found.empty()) {
+      MouthExtractor().run(bgr, gray, name, keep);
+    } else {
+      MouthExtractor::runTracked(found, gray, name, keep);
+    }
+    checkCrops(media);
+  }
+  return media;
+}
+
+void ClipLoader::checkCrops(const ClipMedia& media) {
+  for (const auto& frame : media.frames) {
+    if (frame.crop.width != kCropSize || frame.crop.height != kCropSize || frame.crop.channels != 1) {
+      throw MediaError(media.path + ": mouth crops must be 96x96 grey");
+    }
+  }
 }
 
 }  // namespace sinkscope

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -16,6 +17,7 @@ struct ClipFrame {
   FaceBox box;
   Landmarks68 landmarks;
   Image crop;              // 96x96 grey
+  std::array<double, 6> frameToCrop{};  // row-major 2x3 affine: frame pixels -> crop pixels
 };
 
 // What the model reads of one clip, as plain data (no LibTorch): the 16 kHz mono

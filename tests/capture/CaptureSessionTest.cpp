@@ -1,12 +1,8 @@
 #include <QtTest>
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cmath>
 #include <mutex>
-#include <thread>
 
 #include "capture/PulseAudioServer.h"
 #include "core/capture/CaptureSession.h"
@@ -29,26 +25,6 @@ struct Span {
 
 std::vector<float> cut(const std::vector<float>& from, Span span) {
   return {from.begin() + std::lround(span.startSec * kRate), from.begin() + std::lround(span.endSec * kRate)};
-}
-
-// Writes the samples into the FIFO as s16le in 5 ms pieces at real-time pace; returns
-// the clock time the first piece went in, or -1.
-std::int64_t playIntoFifo(const QString& fifo, const std::vector<float>& samples, const CaptureClock& clock) {
-  const int fd = ::open(fifo.toLocal8Bit().constData(), O_WRONLY);
-  if (fd < 0) return -1;
-  constexpr std::size_t kPiece = kRate / 200;
-  std::vector<std::int16_t> pcm(kPiece);
-  const std::int64_t startUs = clock.nowUs();
-  for (std::size_t at = 0; at < samples.size(); at += kPiece) {
-    const std::size_t n = std::min(kPiece, samples.size() - at);
-    for (std::size_t i = 0; i < n; ++i) {
-      pcm[i] = static_cast<std::int16_t>(std::lround(std::clamp(samples[at + i], -1.0f, 1.0f) * 32767.0f));
-    }
-    std::this_thread::sleep_until(clock.toTimePoint(startUs + static_cast<std::int64_t>(at) * 1'000'000 / kRate));
-    if (::write(fd, pcm.data(), n * sizeof(std::int16_t)) < 0) break;
-  }
-  ::close(fd);
-  return startUs;
 }
 
 }  // namespace
@@ -112,7 +88,7 @@ class CaptureSessionTest : public QObject {
           errors << QString::fromStdString(message);
         });
     QTest::qWait(300);
-    const std::int64_t writtenUs = playIntoFifo(server_.fifoPath(), input, clock);
+    const std::int64_t writtenUs = server_.play(input, clock);
     QVERIFY(writtenUs >= 0);
     QTest::qWait(200);
     QVERIFY(session.latestFrame().has_value());

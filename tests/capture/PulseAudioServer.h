@@ -5,12 +5,24 @@
 // machine's own sound set-up is touched), a module-pipe-source fed from a FIFO as
 // the default source. PULSE_SERVER points this process (and so Qt Multimedia) at it.
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <thread>
+#include <vector>
+
 #include <QProcess>
 #include <QStandardPaths>
 #include <QString>
 #include <QStringList>
 #include <QTemporaryDir>
 #include <QThread>
+
+#include "core/capture/AudioSource.h"
+#include "core/capture/CaptureClock.h"
 
 namespace sinkscope::test {
 
@@ -71,6 +83,28 @@ class PulseAudioServer {
   }
 
   QString fifoPath() const { return dir_.filePath("mic.fifo"); }
+
+  // Writes 16 kHz samples into the pipe source's FIFO as s16le in 5 ms pieces at
+  // real-time pace (blocking); returns the clock time the first piece went in, or -1
+  // when the FIFO cannot be opened.
+  std::int64_t play(const std::vector<float>& samples, const CaptureClock& clock) const {
+    constexpr int kRate = AudioSource::kSampleRateHz;
+    const int fd = ::open(fifoPath().toLocal8Bit().constData(), O_WRONLY);
+    if (fd < 0) return -1;
+    constexpr std::size_t kPiece = kRate / 200;
+    std::vector<std::int16_t> pcm(kPiece);
+    const std::int64_t startUs = clock.nowUs();
+    for (std::size_t at = 0; at < samples.size(); at += kPiece) {
+      const std::size_t n = std::min(kPiece, samples.size() - at);
+      for (std::size_t i = 0; i < n; ++i) {
+        pcm[i] = static_cast<std::int16_t>(std::lround(std::clamp(samples[at + i], -1.0f, 1.0f) * 32767.0f));
+      }
+      std::this_thread::sleep_until(clock.toTimePoint(startUs + static_cast<std::int64_t>(at) * 1'000'000 / kRate));
+      if (::write(fd, pcm.data(), n * sizeof(std::int16_t)) < 0) break;
+    }
+    ::close(fd);
+    return startUs;
+  }
   QString path(const QString& name) const { return dir_.filePath(name); }
   QString serverAddress() const { return "unix:" + socketPath(); }
 

@@ -9,18 +9,6 @@
 
 namespace sinkscope::ui {
 
-namespace {
-
-// What the views draw: the analysis taps plus every head's attention pattern (the
-// attention map and the per-step rows need them).
-RunOptions viewOptions() {
-  RunOptions options;
-  options.capture.patterns.push_back("blocks.*.attn.hook_pattern");
-  return options;
-}
-
-}  // namespace
-
 InferenceController::InferenceController(QObject* parent) : QObject(parent) {
   qRegisterMetaType<sinkscope::TracePtr>();
   connect(&watcher_, &QFutureWatcherBase::finished, this, &InferenceController::finish);
@@ -29,6 +17,12 @@ InferenceController::InferenceController(QObject* parent) : QObject(parent) {
 InferenceController::~InferenceController() {
   if (control_) control_->requestCancel();
   watcher_.waitForFinished();
+}
+
+RunOptions InferenceController::viewOptions() {
+  RunOptions options;
+  options.capture.patterns.push_back("blocks.*.attn.hook_pattern");
+  return options;
 }
 
 bool InferenceController::start(const QString& stage) {

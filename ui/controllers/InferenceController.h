@@ -47,6 +47,9 @@ class InferenceController : public QObject {
   std::shared_ptr<const ClipMedia> lastMedia() const { return media_; }
   // The interventions of the run that produced the latest trace (empty: unmodified).
   const InterventionSpec& traceInterventions() const { return traceInterventions_; }
+  // What every run for the views captures: the analysis taps plus every head's
+  // attention pattern (the attention map and the per-step rows need them).
+  static RunOptions viewOptions();
 
  public slots:
   void loadModel(const QString& directory);

@@ -211,11 +211,13 @@ QDockWidget* MainWindow::addView(QWidget* view, const QString& title, Qt::DockWi
 }
 
 void MainWindow::balanceDocks() {
-  QList<QDockWidget*> right, bottom;
+  QList<QDockWidget*> right, bottom, left;
   for (QDockWidget* dock : findChildren<QDockWidget*>()) {
-    (dockWidgetArea(dock) == Qt::RightDockWidgetArea ? right : bottom).append(dock);
+    const Qt::DockWidgetArea area = dockWidgetArea(dock);
+    (area == Qt::RightDockWidgetArea ? right : area == Qt::LeftDockWidgetArea ? left : bottom).append(dock);
   }
   if (!right.isEmpty()) resizeDocks({right.first()}, {width() * 55 / 100}, Qt::Horizontal);
+  if (!left.isEmpty()) resizeDocks({left.first()}, {width() * 24 / 100}, Qt::Horizontal);
   if (!bottom.isEmpty()) resizeDocks({bottom.first()}, {height() * 36 / 100}, Qt::Vertical);
 }
 

@@ -47,6 +47,8 @@ class MainWindow : public QMainWindow {
   // view is added); false when none was saved.
   bool restoreLayout();
   Modality modality() const { return chosenModality(); }
+  // The modality chosen in the tool bar (AVSR before a model is loaded).
+  Modality chosenModality() const;
 
  public slots:
   void openClip(const QString& path);
@@ -72,7 +74,6 @@ class MainWindow : public QMainWindow {
   void rememberClip(const QString& path);
   void rebuildRecentMenu();
   void onModelLoaded(const QString& name);
-  Modality chosenModality() const;
 
   QString currentClip_;
   QList<QLabel*> notes_;

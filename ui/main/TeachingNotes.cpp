@@ -79,6 +79,22 @@ QString TeachingNotes::text(View view) {
           "Compare a baseline with its decorrelated fine-tune: the intermediate sinks' stripes "
           "in the attention map, their massive activations and their cosine with BOS should "
           "fade on the decorrelated side.");
+    case View::LiveVideo:
+      return QCoreApplication::translate(
+          "TeachingNotes",
+          "What the video encoder sees of the last utterance. The blue box is where the face "
+          "was found, the yellow dots are the 68 face landmarks, and the orange square is the "
+          "mouth crop: the face is turned upright and scaled to a reference face, then a 96x96 "
+          "square around the mouth is cut out. The strip shows the latest crops; each becomes "
+          "part of a video token. A crop that jumps about means the landmarks were unsure.");
+    case View::Microphone:
+      return QCoreApplication::translate(
+          "TeachingNotes",
+          "The sound around the last utterance: the waveform, and below it the log-mel "
+          "spectrogram the audio encoder reads (low pitches at the bottom, bright = loud). "
+          "Shaded stretches are where the voice activity detector heard speech; live mode "
+          "sends each such stretch to the model once a short silence ends it, which is why "
+          "results arrive just after you stop speaking.");
   }
   return {};
 }

@@ -19,7 +19,9 @@ class TeachingNotes {
     HeadGrid,
     DecodingSteps,
     Interventions,
-    Compare
+    Compare,
+    LiveVideo,
+    Microphone
   };
   static QString text(View view);
 };
