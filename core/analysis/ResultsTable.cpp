@@ -2,12 +2,11 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <iomanip>
 #include <set>
 #include <sstream>
 
-#include "core/base/Error.h"
+#include "core/analysis/ReportJson.h"
 
 namespace sinkscope {
 
@@ -16,17 +15,9 @@ using nlohmann::json;
 
 namespace {
 
-json readJson(const fs::path& path, bool required) {
-  std::ifstream in(path);
-  if (!in) {
-    if (required) throw Error(path.string() + ": cannot read");
-    return json::object();
-  }
-  try {
-    return json::parse(in);
-  } catch (const json::exception& e) {
-    throw FormatError(path.string() + ": not JSON (" + e.what() + ")");
-  }
+// training.json is absent for models not made by the recipe: then nothing is known.
+json readOptional(const fs::path& path) {
+  return fs::exists(path) ? ReportJson::read(path.string()) : json::object();
 }
 
 std::string fixed(double value, int digits) {
@@ -132,8 +123,8 @@ std::string cosines(const json& eval) {
 }  // namespace
 
 ResultsModel ResultsTable::describe(const std::string& name, const std::string& modelDir) {
-  const json config = readJson(fs::path(modelDir) / "config.json", true);
-  const json training = readJson(fs::path(modelDir) / "training.json", false);
+  const json config = ReportJson::read((fs::path(modelDir) / "config.json").string());
+  const json training = readOptional(fs::path(modelDir) / "training.json");
   const json trainConfig = training.value("config", json::object());
   ResultsModel model;
   model.name = name;
