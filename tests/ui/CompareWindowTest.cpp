@@ -12,6 +12,7 @@
 #include <qcustomplot.h>
 
 #include "core/base/Trace.h"
+#include "support/RandomInitModel.h"
 #include "ui/controllers/InferenceController.h"
 #include "ui/main/CompareWindow.h"
 #include "ui/main/TokenSelection.h"
@@ -58,13 +59,9 @@ class CompareWindowTest : public QObject {
   void initTestCase() {
     QCoreApplication::setOrganizationName("sinkscope-test");
     QVERIFY(dir_.isValid());
-    for (const char* seed : {"5", "6"}) {
-      QProcess init;
-      init.start(QString::fromUtf8(SINKSCOPE_CLI),
-                 {"init", "--out", dir_.filePath(QString("model%1").arg(seed)), "--seed", seed, "--tokenizer",
-                  QString::fromUtf8(SINKSCOPE_SOURCE_DIR) + "/tests/fixtures/text/llama3_bpe.tokenizer.json"});
-      QVERIFY(init.waitForFinished(120000));
-      QCOMPARE(init.exitCode(), 0);
+    for (int seed : {5, 6}) {
+      const QString error = test::makeRandomInitModel(dir_.filePath(QString("model%1").arg(seed)), seed);
+      QVERIFY2(error.isEmpty(), qPrintable(error));
     }
   }
 

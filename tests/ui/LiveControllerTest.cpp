@@ -17,6 +17,7 @@
 #include "core/capture/MicrophoneSource.h"
 #include "core/media/ClipDecoder.h"
 #include "media/MediaTestSupport.h"
+#include "support/RandomInitModel.h"
 #include "ui/controllers/InferenceController.h"
 #include "ui/controllers/LiveController.h"
 #include "ui/main/MainWindow.h"
@@ -108,12 +109,8 @@ class LiveControllerTest : public QObject {
     QCoreApplication::setOrganizationName("sinkscope-test");
     QVERIFY(dir_.isValid());
     modelDir_ = dir_.filePath("model");
-    QProcess init;
-    init.start(QString::fromUtf8(SINKSCOPE_CLI),
-               {"init", "--out", modelDir_, "--seed", "5", "--tokenizer",
-                QString::fromUtf8(SINKSCOPE_SOURCE_DIR) + "/tests/fixtures/text/llama3_bpe.tokenizer.json"});
-    QVERIFY(init.waitForFinished(120000));
-    QCOMPARE(init.exitCode(), 0);
+    const QString error = test::makeRandomInitModel(modelDir_);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
     if (st::PulseAudioServer::executable().isEmpty() || st::PulseAudioServer::pactlExecutable().isEmpty()) {
       serverProblem_ = "pulseaudio/pactl are not installed (scripts/setup.sh installs them)";
       return;

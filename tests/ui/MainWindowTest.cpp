@@ -6,6 +6,7 @@
 #include <QtTest>
 
 #include "core/base/Trace.h"
+#include "support/RandomInitModel.h"
 #include "ui/controllers/InferenceController.h"
 #include "ui/main/MainWindow.h"
 #include "ui/main/TokenSelection.h"
@@ -23,12 +24,8 @@ class MainWindowTest : public QObject {
     QCoreApplication::setOrganizationName("sinkscope-test");
     QVERIFY(dir_.isValid());
     modelDir_ = dir_.filePath("model");
-    QProcess init;
-    init.start(QString::fromUtf8(SINKSCOPE_CLI),
-               {"init", "--out", modelDir_, "--seed", "5", "--tokenizer",
-                QString::fromUtf8(SINKSCOPE_SOURCE_DIR) + "/tests/fixtures/text/llama3_bpe.tokenizer.json"});
-    QVERIFY(init.waitForFinished(120000));
-    QCOMPARE(init.exitCode(), 0);
+    const QString error = test::makeRandomInitModel(modelDir_);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
   }
 
   void clipToTranscriptAndLinkedSelection() {

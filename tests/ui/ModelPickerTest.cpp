@@ -10,6 +10,7 @@
 #include <QSettings>
 #include <QStandardPaths>
 
+#include "support/RandomInitModel.h"
 #include "ui/controllers/InferenceController.h"
 #include "ui/main/MainWindow.h"
 #include "ui/main/ModelCatalog.h"
@@ -85,12 +86,8 @@ class ModelPickerTest : public QObject {
 
   void modalityAndLayoutPersist() {
     const QString modelDir = dir_.filePath("model");
-    QProcess init;
-    init.start(QString::fromUtf8(SINKSCOPE_CLI),
-               {"init", "--out", modelDir, "--seed", "5", "--tokenizer",
-                QString::fromUtf8(SINKSCOPE_SOURCE_DIR) + "/tests/fixtures/text/llama3_bpe.tokenizer.json"});
-    QVERIFY(init.waitForFinished(120000));
-    QCOMPARE(init.exitCode(), 0);
+    const QString error = test::makeRandomInitModel(modelDir);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
 
     {
       InferenceController controller;
