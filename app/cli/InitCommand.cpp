@@ -66,6 +66,9 @@ int runInit(const CliArgs& args) {
   config.videoCompressionRate = 2;
   config.lora = llmConfig.lora;
   config.defaultModality = Modality::Avsr;
+  // Shaped like the models sinkscope trains, whose small encoders see unpadded
+  // utterances; Whisper's 30 s padding is for converted Whisper encoders.
+  config.audioPadSeconds = 0.0;
 
   ProjectorOptions audioOptions;
   audioOptions.inputDim = audioConfig.dModel * config.audioCompressionRate;

@@ -21,6 +21,10 @@ UtteranceSegmenter::UtteranceSegmenter(UtteranceSegmenterOptions options)
   positive(options.hangoverMs, "hangoverMs");
   positive(options.minSpeechMs, "minSpeechMs");
   positive(options.paddingMs, "paddingMs");
+  if (options.provisionalAfterMs < -1) {
+    throw ConfigError("UtteranceSegmenterOptions: 'provisionalAfterMs' must be >= -1 (-1: none), found " +
+                      std::to_string(options.provisionalAfterMs));
+  }
   if (options.maxUtteranceMs < 100) {
     throw ConfigError("UtteranceSegmenterOptions: 'maxUtteranceMs' must be >= 100, found " +
                       std::to_string(options.maxUtteranceMs));
@@ -70,15 +74,28 @@ void UtteranceSegmenter::decide(std::int64_t frameStart, bool speech, std::vecto
     }
     speechEnd_ = frameEnd;
     speechSamples_ += frameEnd - frameStart;
+    provisionalSent_ = false;  // the pause it was sent for is over
     if (speechEnd_ - speechStart_ >= samplesOfMs(options_.maxUtteranceMs)) close(out);
   } else if (open_ && frameEnd - speechEnd_ >= samplesOfMs(options_.hangoverMs)) {
     close(out);
+  } else if (open_ && !provisionalSent_ && options_.provisionalAfterMs >= 0 &&
+             frameEnd - speechEnd_ >= samplesOfMs(options_.provisionalAfterMs) &&
+             speechSamples_ >= samplesOfMs(options_.minSpeechMs)) {
+    provisionalSent_ = true;
+    Utterance utterance = current();
+    utterance.provisional = true;
+    out.push_back(std::move(utterance));
   }
 }
 
 void UtteranceSegmenter::close(std::vector<Utterance>& out) {
   open_ = false;
+  provisionalSent_ = false;
   if (speechSamples_ < samplesOfMs(options_.minSpeechMs)) return;
+  out.push_back(current());
+}
+
+Utterance UtteranceSegmenter::current() const {
   const std::int64_t historyEnd = historyFirst_ + static_cast<std::int64_t>(history_.size());
   Utterance utterance;
   utterance.firstSample = std::max(historyFirst_, speechStart_ - samplesOfMs(options_.paddingMs));
@@ -98,7 +115,7 @@ void UtteranceSegmenter::close(std::vector<Utterance>& out) {
     utterance.videoStartUs = utterance.frames.front().timestampUs;
     utterance.videoEndUs = utterance.frames.back().timestampUs;
   }
-  out.push_back(std::move(utterance));
+  return utterance;
 }
 
 void UtteranceSegmenter::pushFrame(CapturedFrame frame) {

@@ -16,6 +16,11 @@ struct UtteranceSegmenterOptions {
   int minSpeechMs = 120;        // less speech than this in an utterance is noise, dropped
   int paddingMs = 0;            // audio kept before the first and after the last speech frame
   int maxUtteranceMs = 30000;   // Whisper's window: a longer utterance is cut here
+  // Speculative end-pointing: after this much silence (past the detector's own
+  // hang-over) a provisional copy of the open utterance is handed out, so a live
+  // consumer can start on it while the hang-over decides; -1: none. If speech does
+  // not resume, the final utterance that follows has the same samples and frames.
+  int provisionalAfterMs = -1;
   VoiceActivityOptions vad;
 };
 
@@ -30,6 +35,15 @@ struct Utterance {
   // The video span: first frame's stamp to the last one's; both 0 without frames.
   std::int64_t videoStartUs = 0;
   std::int64_t videoEndUs = 0;
+  // Handed out before the hang-over ended (UtteranceSegmenterOptions::provisionalAfterMs):
+  // speech may still resume, in which case a longer utterance replaces it.
+  bool provisional = false;
+
+  // Whether `final` is this provisional utterance confirmed: same span, same frames.
+  bool sameContent(const Utterance& other) const {
+    return firstSample == other.firstSample && endSample == other.endSample &&
+           frames.size() == other.frames.size() && videoEndUs == other.videoEndUs;
+  }
 };
 
 // Cuts live audio into utterances with the VoiceActivityDetector's 10 ms decisions:
@@ -52,6 +66,7 @@ class UtteranceSegmenter {
  private:
   void decide(std::int64_t frameStart, bool speech, std::vector<Utterance>& out);
   void close(std::vector<Utterance>& out);
+  Utterance current() const;  // the open utterance as it would close now
   void trimHistory();
   std::int64_t sampleTimeUs(std::int64_t sample) const;
 
@@ -67,6 +82,7 @@ class UtteranceSegmenter {
   std::int64_t speechStart_ = 0;    // first sample of the first speech frame
   std::int64_t speechEnd_ = 0;      // one past the last speech frame
   std::int64_t speechSamples_ = 0;  // speech frames in the open utterance
+  bool provisionalSent_ = false;    // for the open utterance's current pause
 };
 
 }  // namespace sinkscope

@@ -137,12 +137,88 @@ class UtteranceSegmenterTest : public QObject {
     QCOMPARE(count(900), std::size_t{1});
   }
 
+  // Speculative end-pointing: each pause past the detector's hang-over hands out a
+  // provisional utterance; the hang-over then closes the same span, with the same
+  // frames, as the final one. A pause shorter than the hang-over gives a provisional
+  // utterance that no final one confirms; the final one spans both parts.
+  void provisionalUtterancesPrecedeTheirFinals() {
+    SINKSCOPE_REQUIRE_SHARED_MEDIA();
+    DecodeOptions audioOnly;
+    audioOnly.video = false;
+    const std::vector<float> jfk = ClipDecoder::decodeAll(st::sharedMedia("jfk.wav"), audioOnly).waveform;
+    std::vector<float> input = cut(jfk, {2.20, 2.70});
+    const std::vector<float> a = cut(jfk, {0.69, 1.98});
+    const std::vector<float> shortPause = cut(jfk, {2.20, 2.40});  // 200 ms: below the 300 ms hang-over
+    const std::vector<float> b = cut(jfk, {5.45, 7.35});
+    const std::vector<float> longPause = cut(jfk, {2.20, 3.20});
+    for (const auto* part : {&a, &shortPause, &b, &longPause, &a, &longPause}) {
+      input.insert(input.end(), part->begin(), part->end());
+    }
+
+    UtteranceSegmenterOptions options;
+    options.provisionalAfterMs = 0;
+    UtteranceSegmenter segmenter(options);
+    std::vector<Utterance> out;
+    std::vector<std::int64_t> handedAt;  // the block end at which each came out
+    constexpr std::size_t kBlock = 320;  // 20 ms blocks, as the microphone delivers them
+    for (std::size_t at = 0; at < input.size(); at += kBlock) {
+      AudioBlock block;
+      block.firstSample = static_cast<std::int64_t>(at);
+      block.firstSampleUs = kClockOffsetUs + static_cast<std::int64_t>(at) * 1'000'000 / kRate;
+      block.samples.assign(input.begin() + at, input.begin() + std::min(input.size(), at + kBlock));
+      for (Utterance& u : segmenter.pushAudio(block)) {
+        out.push_back(std::move(u));
+        handedAt.push_back(static_cast<std::int64_t>(std::min(input.size(), at + kBlock)));
+      }
+    }
+    for (Utterance& u : segmenter.flush()) out.push_back(std::move(u));
+
+    std::vector<const Utterance*> finals;
+    for (const Utterance& u : out) {
+      if (!u.provisional) finals.push_back(&u);
+    }
+    QCOMPARE(finals.size(), std::size_t{2});  // a+b joined across the short pause, then a
+    // Every final is preceded, at least 200 ms earlier, by a provisional twin.
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      if (out[i].provisional) continue;
+      bool twin = false;
+      for (std::size_t j = 0; j < i; ++j) {
+        if (out[j].provisional && out[j].sameContent(out[i]) && out[j].samples == out[i].samples) {
+          twin = true;
+          QVERIFY2(handedAt[i] - handedAt[j] >= 200 * kRate / 1000,
+                   qPrintable(QString("provisional only %1 ms ahead").arg((handedAt[i] - handedAt[j]) * 1000 / kRate)));
+        }
+      }
+      QVERIFY2(twin, qPrintable(QString("final utterance %1 has no provisional twin").arg(i)));
+    }
+    // The short pause made a provisional utterance of `a` alone that nothing confirms.
+    const auto unconfirmed = std::count_if(out.begin(), out.end(), [&](const Utterance& u) {
+      return u.provisional && std::none_of(finals.begin(), finals.end(), [&](const Utterance* f) { return f->sameContent(u); });
+    });
+    QCOMPARE(unconfirmed, std::ptrdiff_t{1});
+
+    // Off by default: the same input gives finals only.
+    UtteranceSegmenter plain;
+    AudioBlock all;
+    all.samples = input;
+    std::vector<Utterance> plainOut = plain.pushAudio(all);
+    for (Utterance& u : plain.flush()) plainOut.push_back(std::move(u));
+    QCOMPARE(plainOut.size(), std::size_t{2});
+    for (std::size_t i = 0; i < plainOut.size(); ++i) {
+      QVERIFY(!plainOut[i].provisional);
+      QVERIFY(plainOut[i].sameContent(*finals[i]));
+    }
+  }
+
   void rejectsBadOptions() {
     UtteranceSegmenterOptions options;
     options.hangoverMs = -1;
     QVERIFY_THROWS_EXCEPTION(ConfigError, UtteranceSegmenter{options});
     options = {};
     options.vad.likelihood = 7;
+    QVERIFY_THROWS_EXCEPTION(ConfigError, UtteranceSegmenter{options});
+    options = {};
+    options.provisionalAfterMs = -2;
     QVERIFY_THROWS_EXCEPTION(ConfigError, UtteranceSegmenter{options});
   }
 };

@@ -7,6 +7,8 @@
 #endif
 #include <exception>
 
+#include "core/base/CancelledError.h"
+#include "core/base/RunControl.h"
 #include "core/capture/AudioTap.h"
 #include "core/capture/CameraFrameSource.h"
 #include "core/capture/CaptureDevices.h"
@@ -145,13 +147,18 @@ bool LiveController::start(std::unique_ptr<AudioSource> audio, std::unique_ptr<F
   runOptions_.numBeams = numBeams_;
   audio_ = std::make_unique<AudioTap>(std::move(audio), static_cast<std::size_t>(kHistorySec) * kRate);
   video_ = std::move(video);
-  session_ = std::make_unique<CaptureSession>(*audio_, video_.get());
+  CaptureSessionOptions sessionOptions;
+  sessionOptions.segmenter.provisionalAfterMs = kProvisionalAfterMs;
+  session_ = std::make_unique<CaptureSession>(*audio_, video_.get(), sessionOptions);
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = false;
     pending_.reset();
     finished_.reset();
     spans_.clear();
+    provisional_ = Provisional{};
+    runningControl_.reset();
+    cancelled_ = 0;
     cut_ = 0;
     skipped_ = 0;
     engine_ = engine;
@@ -223,8 +230,22 @@ void LiveController::onUtterance(Utterance&& utterance) {
   const std::int64_t closedUs = clock_.nowUs();
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    spans_.emplace_back(utterance.firstSample, utterance.endSample);
-    while (spans_.size() > kKeptSpans) spans_.pop_front();
+    if (utterance.provisional) {
+      // Speech paused: start on it now; a provisional run still going is for an
+      // earlier pause that speech went on after, so it is of no use any more.
+      if (runningControl_) {
+        runningControl_->requestCancel();
+        ++cancelled_;
+      }
+      provisional_ = Provisional{utterance.firstSample, utterance.endSample, utterance.frames.size(),
+                                 utterance.videoEndUs};
+    } else {
+      spans_.emplace_back(utterance.firstSample, utterance.endSample);
+      while (spans_.size() > kKeptSpans) spans_.pop_front();
+      // The hang-over confirmed the provisional utterance: its run (waiting, going
+      // or done) is the answer.
+      if (provisional_.matches(utterance)) return;
+    }
     if (pending_) ++skipped_;  // inference is busy: the newer utterance wins
     pending_ = Pending{std::move(utterance), closedUs, ++cut_};
   }
@@ -242,19 +263,30 @@ void LiveController::work() {
       next = std::move(*pending_);
       pending_.reset();
       engine = engine_;
+      runningControl_ = next.utterance.provisional ? std::make_shared<RunControl>() : nullptr;
     }
     try {
       LiveResultPtr result = analyse(std::move(next), engine);
       {
         std::lock_guard<std::mutex> lock(mutex_);
+        runningControl_.reset();
         finished_ = std::move(result);
       }
+      // Shown at once rather than at the next tick: the result is what the user waits for.
+      QMetaObject::invokeMethod(this, [this] { refresh(); }, Qt::QueuedConnection);
 #ifdef __GLIBC__
       // Each utterance allocates and frees tens of MB on several threads; glibc keeps
       // freed pages in its arenas, which a soak sees as RSS growth with a flat heap.
       malloc_trim(0);
 #endif
+    } catch (const CancelledError&) {  // resumed speech made the provisional run moot
+      std::lock_guard<std::mutex> lock(mutex_);
+      runningControl_.reset();
     } catch (const std::exception& e) {  // nothing may escape the thread
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        runningControl_.reset();
+      }
       QMetaObject::invokeMethod(this, [this, text = QString::fromStdString(e.what())] { emit failed(text); },
                                 Qt::QueuedConnection);
     }
@@ -276,7 +308,12 @@ LiveResultPtr LiveController::analyse(Pending&& pending, const std::shared_ptr<I
   }
   result->media = ClipLoader::fromCapture(name, u.samples, usesVideo(modality_), bgr, gray, found);
   result->preparedUs = clock_.nowUs();
-  result->trace = engine->runMedia(result->media, modality_, runOptions_);
+  RunOptions options = runOptions_;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    options.control = runningControl_;
+  }
+  result->trace = engine->runMedia(result->media, modality_, options);
   result->inferredUs = clock_.nowUs();
   for (CapturedFrame& frame : u.frames) result->pictures.push_back(std::move(frame.bgr));
 
@@ -296,6 +333,10 @@ LiveResultPtr LiveController::analyse(Pending&& pending, const std::shared_ptr<I
   std::lock_guard<std::mutex> lock(mutex_);
   for (const auto& span : spans_) {
     if (span.second > from && span.first < to) result->speechSpans.push_back(span);
+  }
+  // A provisional utterance's own span is not among the closed ones yet.
+  if (result->speechSpans.empty() || result->speechSpans.back() != std::make_pair(u.firstSample, u.endSample)) {
+    if (u.provisional) result->speechSpans.emplace_back(u.firstSample, u.endSample);
   }
   result->skipped = skipped_;
   return result;

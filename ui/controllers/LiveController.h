@@ -52,6 +52,12 @@ class LiveController : public QObject {
   // 15-beam search costs several times as long (docs/live.md has the figures). Clips
   // keep the model's own beam search.
   static constexpr int kDefaultLiveBeams = 1;
+  // Speculative end-pointing: inference starts on a provisional utterance this long
+  // into a pause (past the detector's own 90 ms), while the segmenter's 300 ms
+  // hang-over decides whether the speech really ended. Confirmed, its result is the
+  // final one and is shown as soon as it is ready; when speech resumes, the run is
+  // cancelled and the longer utterance replaces it.
+  static constexpr int kProvisionalAfterMs = 0;
 
   // The engine comes from `inference` (the loaded model) at every utterance.
   explicit LiveController(InferenceController* inference, QObject* parent = nullptr);
@@ -94,6 +100,17 @@ class LiveController : public QObject {
     std::int64_t closedUs = 0;
     std::int64_t sequence = 0;
   };
+  // The span of the last provisional utterance handed to inference.
+  struct Provisional {
+    std::int64_t firstSample = -1;
+    std::int64_t endSample = -1;
+    std::size_t frames = 0;
+    std::int64_t videoEndUs = 0;
+    bool matches(const Utterance& u) const {
+      return u.firstSample == firstSample && u.endSample == endSample && u.frames.size() == frames &&
+             u.videoEndUs == videoEndUs;
+    }
+  };
   void onUtterance(Utterance&& utterance);
   void onCaptureError(const QString& message);
   void work();
@@ -127,6 +144,9 @@ class LiveController : public QObject {
   std::int64_t skipped_ = 0;
   std::deque<std::pair<std::int64_t, std::int64_t>> spans_;  // recent utterances' samples
   std::shared_ptr<InferenceEngine> engine_;
+  Provisional provisional_;                  // the newest provisional utterance
+  std::shared_ptr<RunControl> runningControl_;  // the run in progress when it is provisional
+  std::int64_t cancelled_ = 0;                 // provisional runs cut short by resumed speech
   LiveResultPtr finished_;
   std::thread worker_;
 

@@ -3,6 +3,8 @@
 #include <map>
 #include <string>
 
+#include <algorithm>
+
 #include <QAction>
 #include <QApplication>
 #include <QStyle>
@@ -18,6 +20,7 @@
 #include <QMimeData>
 #include <QScrollArea>
 #include <QSettings>
+#include <QTimer>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QStatusBar>
@@ -218,7 +221,22 @@ void MainWindow::balanceDocks() {
   }
   if (!right.isEmpty()) resizeDocks({right.first()}, {width() * 55 / 100}, Qt::Horizontal);
   if (!left.isEmpty()) resizeDocks({left.first()}, {width() * 24 / 100}, Qt::Horizontal);
-  if (!bottom.isEmpty()) resizeDocks({bottom.first()}, {height() * 36 / 100}, Qt::Vertical);
+  if (!bottom.isEmpty()) resizeDocks({bottom.first()}, {height() * 30 / 100}, Qt::Vertical);
+  // The attention map is the square picture of the window: in the right column it
+  // gets the larger share, the massive-activation map below it the rest.
+  QDockWidget* attention = findChild<QDockWidget*>(QStringLiteral("Attention map"));
+  QDockWidget* massive = findChild<QDockWidget*>(QStringLiteral("Massive activations"));
+  if (attention && massive && dockWidgetArea(attention) == dockWidgetArea(massive)) {
+    // resizeDocks leaves tabbed docks (these two are) alone: a minimum height held
+    // for one layout pass moves the splitter between them instead.
+    QTimer::singleShot(0, this, [this, attention, massive] {
+      const int column = attention->height() + massive->height();
+      const int before = attention->minimumHeight();
+      // Never more than the other dock can give, or the window itself grows.
+      attention->setMinimumHeight(std::min(column * 60 / 100, column - massive->minimumSizeHint().height()));
+      QTimer::singleShot(0, this, [attention, before] { attention->setMinimumHeight(before); });
+    });
+  }
 }
 
 bool MainWindow::restoreLayout() { return restoreState(QSettings().value("window/state").toByteArray()); }

@@ -1,7 +1,9 @@
 #include "ui/plots/PlotWidget.h"
 
+#include <QFontMetrics>
 #include <QVBoxLayout>
 #include <algorithm>
+#include <cmath>
 #include <qcustomplot.h>
 
 namespace sinkscope::ui {
@@ -25,7 +27,7 @@ PlotWidget::PlotWidget(QWidget* parent) : QWidget(parent), plot_(new QCustomPlot
   layout->setContentsMargins(0, 0, 0, 0);
   layout->addWidget(plot_);
   plot_->setNoAntialiasingOnDrag(true);
-  setMinimumSize(240, 180);
+  setMinimumSize(240, 160);
 }
 
 PlotWidget::~PlotWidget() = default;
@@ -157,7 +159,6 @@ void PlotWidget::addSegmentBand(QCPAxisRect* rect, const std::vector<TraceToken>
                                 bool tokensAlongX, double crossLow, double crossHigh) {
   QCPAxis* xAxis = rect->axis(QCPAxis::atBottom);
   QCPAxis* yAxis = rect->axis(QCPAxis::atLeft);
-  const int count = static_cast<int>(tokens.size());
   QFont font = plot_->font();
   font.setPointSizeF(kSmallFontPt);
   font.setBold(true);
@@ -180,9 +181,6 @@ void PlotWidget::addSegmentBand(QCPAxisRect* rect, const std::vector<TraceToken>
     band->setBrush(fill);
     band->setSelectable(false);
 
-    // A name fits when the run covers a good share of the axis.
-    const double share = double(run.end - run.begin) / std::max(1, count);
-    if (share < 0.09) continue;
     auto* label = new QCPItemText(plot_);
     label->setClipAxisRect(rect);
     label->position->setAxes(xAxis, yAxis);
@@ -195,6 +193,19 @@ void PlotWidget::addSegmentBand(QCPAxisRect* rect, const std::vector<TraceToken>
     label->setPositionAlignment(Qt::AlignCenter);
     if (!tokensAlongX) label->setRotation(-90);
     label->setSelectable(false);
+    // A name shows only where it fits in the band as laid out now (a squeezed dock
+    // would otherwise print names over each other); decided again at every layout.
+    const QFontMetrics metrics(font);
+    const int textLength = metrics.horizontalAdvance(label->text()) + 6;
+    const int textThickness = metrics.height();
+    label->setVisible(false);
+    connect(plot_, &QCustomPlot::afterLayout, label, [=] {
+      QCPAxis* along = tokensAlongX ? xAxis : yAxis;
+      QCPAxis* across = tokensAlongX ? yAxis : xAxis;
+      const double length = std::abs(along->coordToPixel(high) - along->coordToPixel(low));
+      const double thickness = std::abs(across->coordToPixel(crossHigh) - across->coordToPixel(crossLow));
+      label->setVisible(length >= textLength && thickness >= textThickness);
+    });
   }
 }
 
