@@ -40,6 +40,7 @@ LlamaAttentionImpl::LlamaAttentionImpl(const LlamaConfig& config, int layerIndex
   kProj_ = register_module("k_proj", linear(hidden, kvWidth, config.attentionBias));
   vProj_ = register_module("v_proj", linear(hidden, kvWidth, config.attentionBias));
   oProj_ = register_module("o_proj", linear(queryWidth, hidden, config.attentionBias));
+  qkv_ = FusedProjection({qProj_, kProj_, vProj_});
 
   if (config.lora.enabled()) {
     const auto inner = config.lora.innerSize(hidden);
@@ -61,9 +62,10 @@ torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const torch::T
   const auto length = x.size(1);
 
   // Projections, with the LoRA branches on Q and V: [B, T, D] -> [B, T, H*Dh], [B, T, Hkv*Dh]
-  torch::Tensor query = qProj_(x);
-  torch::Tensor key = kProj_(x);
-  torch::Tensor value = vProj_(x);
+  std::vector<torch::Tensor> qkv = qkv_.forward(x);
+  torch::Tensor query = std::move(qkv[0]);
+  torch::Tensor key = std::move(qkv[1]);
+  torch::Tensor value = std::move(qkv[2]);
   if (hasLora()) {
     query = query + loraUpQ_(loraDownQ_(x)) * loraScale_;
     value = value + loraUpV_(loraDownV_(x)) * loraScale_;

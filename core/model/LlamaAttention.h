@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include "core/model/FusedProjection.h"
 #include "core/model/LlamaConfig.h"
 
 namespace sinkscope {
@@ -53,6 +54,7 @@ class LlamaAttentionImpl : public torch::nn::Module {
   torch::nn::Linear loraUpQ_{nullptr};
   torch::nn::Linear loraDownV_{nullptr};
   torch::nn::Linear loraUpV_{nullptr};
+  FusedProjection qkv_;  // q_proj, k_proj, v_proj as one GEMM when autograd is off
 };
 
 TORCH_MODULE(LlamaAttention);

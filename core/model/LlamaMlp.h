@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include "core/model/FusedProjection.h"
 #include "core/model/LlamaConfig.h"
 
 namespace sinkscope {
@@ -19,6 +20,7 @@ class LlamaMlpImpl : public torch::nn::Module {
   torch::nn::Linear gateProj_{nullptr};
   torch::nn::Linear upProj_{nullptr};
   torch::nn::Linear downProj_{nullptr};
+  FusedProjection gateUp_;  // gate_proj and up_proj as one GEMM when autograd is off
 };
 
 TORCH_MODULE(LlamaMlp);
