@@ -71,3 +71,17 @@ if [[ -n "$first" ]]; then
     printf "soak.sh: RSS %d kB at minute 1, %d kB at minute %d: %+.2f %% (anonymous %+.2f %%); %d live errors\n",
            a, b, m, 100 * (b - a) / a, 100 * (d - c) / c, e }' | tee -a "$log"
 fi
+# One sample swings by a third with where in an utterance it falls (the heap's own
+# sawtooth plus the current utterance's pictures), so the trend is also given as the
+# median of the first ten sampled minutes after warm-up against the last ten.
+if (( minutes >= 20 )); then
+  awk -v m="$minutes" '$1 !~ /^[0-9]+$/ { next }
+    $1 >= 1 && $1 <= 10 { head[++h] = $2 }
+    $1 > m - 10 && $1 <= m { tail[++t] = $2 }
+    function median(v, n,   i, j, x) {
+      for (i = 2; i <= n; ++i) { x = v[i]; for (j = i - 1; j >= 1 && v[j] > x; --j) v[j + 1] = v[j]; v[j + 1] = x }
+      return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2 }
+    END { a = median(head, h); b = median(tail, t)
+      printf "soak.sh: median RSS, minutes 1-10: %d kB; minutes %d-%d: %d kB: %+.2f %%\n", a, m - 9, m, b, 100 * (b - a) / a }' \
+    "$log" | tee -a "$log"
+fi

@@ -12,6 +12,9 @@
 // --compare) to a PNG once the requested run has finished and quits (the README's
 // screenshots are made this way under Xvfb).
 #include <cstdio>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -48,6 +51,14 @@ QString defaultModelDirectory() {
 }  // namespace
 
 int main(int argc, char** argv) {
+#ifdef __GLIBC__
+  // Live mode frees and reallocates megabyte-sized frames, crops and tensors all the
+  // time. glibc raises its mmap threshold each time such a block is freed, until they
+  // all come from the arenas, whose fragmented pages stay resident: RSS then creeps up
+  // for the first minutes of a soak. A fixed threshold keeps them mmapped, returned
+  // to the system when freed.
+  mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+#endif
   QApplication app(argc, argv);
   QCoreApplication::setOrganizationName("sinkscope");
   QCoreApplication::setApplicationName("sinkscope");
