@@ -1,15 +1,23 @@
 // The desktop window end to end under the offscreen platform: a random-initialised
 // composite model made by `sinkscope-cli init`, a real clip opened through the
-// window, the transcript and token strip filled, a click on a token selecting it in
-// every view, and the failures a user meets (a model that does not load, a clip that
-// is not media) shown as a message in a window that stays usable.
+// window, the transcript, token strip, attention map and sink map filled, a click on
+// the strongest sink token selecting it in every view, every analysis panel
+// exported, the session saved and reopened, and the failures a user meets (a model
+// that does not load, a clip that is not media) shown as a message in a window that
+// stays usable.
 #include <QtTest>
+
+#include <algorithm>
 
 #include "core/base/Trace.h"
 #include "support/RandomInitModel.h"
 #include "ui/controllers/InferenceController.h"
 #include "ui/main/MainWindow.h"
 #include "ui/main/TokenSelection.h"
+#include "ui/panels/AnalysisPanels.h"
+#include "ui/plots/AttentionMapPlot.h"
+#include "ui/plots/FigureExporter.h"
+#include "ui/plots/SinkMapPlot.h"
 #include "ui/views/TokenStrip.h"
 #include "ui/views/TranscriptView.h"
 
@@ -33,6 +41,7 @@ class MainWindowTest : public QObject {
     if (!QFile::exists(clip)) QSKIP("shared media absent");
     InferenceController controller;
     MainWindow window(&controller);
+    auto* panels = new AnalysisPanels(&window);  // the docks, as the application builds them
     window.resize(1200, 800);
     window.show();
     QSignalSpy loaded(&controller, &InferenceController::modelLoaded);
@@ -48,13 +57,43 @@ class MainWindowTest : public QObject {
     QVERIFY(!window.transcriptView()->toPlainText().isEmpty());
     QCOMPARE(window.tokenStrip()->sinkFractions().size(), static_cast<std::size_t>(trace->numTokens()));
 
-    // A click on the fifth chip selects token 4 in the shared selection.
+    // The attention map and the sink map hold this trace.
+    const auto tokens = static_cast<std::int64_t>(trace->numTokens());
+    QCOMPARE(panels->attentionMap()->data().pattern.shape, (std::vector<std::int64_t>{tokens, tokens}));
+    QCOMPARE(static_cast<std::int64_t>(panels->attentionMap()->data().tokens.size()), tokens);
+    const SinkMapData& sinks = panels->sinkMap()->data();
+    QCOMPARE(sinks.fraction.shape.at(1), tokens);
+    QVERIFY(sinks.fraction.shape.at(0) > 0);
+
+    // A click on the chip of the token that is a sink in the most heads (BOS when
+    // none is) selects it in the shared selection and in every analysis view.
+    const std::vector<double>& fractions = window.tokenStrip()->sinkFractions();
+    const int sink = static_cast<int>(std::max_element(fractions.begin(), fractions.end()) - fractions.begin());
     QSignalSpy selected(window.selection(), &TokenSelection::changed);
-    const QRect chip = window.tokenStrip()->chipRect(4);
+    const QRect chip = window.tokenStrip()->chipRect(sink);
     QTest::mouseClick(window.tokenStrip(), Qt::LeftButton, {}, chip.center());
-    QCOMPARE(window.selection()->current(), 4);
+    QCOMPARE(window.selection()->current(), sink);
     QCOMPARE(selected.count(), 1);
+    for (PlotWidget* plot : panels->plots()) {
+      QVERIFY2(plot->selectedToken() == sink, qPrintable(plot->metaObject()->className()));
+    }
+    // And another token, picked in a plot, reaches the strip and the other plots.
+    const int other = sink == 4 ? 5 : 4;
+    emit panels->sinkMap()->tokenSelected(other);
+    QCOMPARE(window.selection()->current(), other);
+    QCOMPARE(panels->attentionMap()->selectedToken(), other);
     QVERIFY(window.errorMessage().isEmpty());
+
+    // Every analysis panel exports as PNG (at the size asked for), PDF and SVG.
+    int exported = 0;
+    for (PlotWidget* plot : panels->plots()) {
+      const QString base = dir_.filePath(QString("panel%1").arg(exported++));
+      const QStringList files = FigureExporter::saveAll(*plot, base, 640, 480);
+      QCOMPARE(files.size(), 3);
+      for (const QString& file : files) QVERIFY2(QFileInfo(file).size() > 500, qPrintable(file));
+      QCOMPARE(QImage(base + ".png").size(), QSize(640, 480));
+    }
+    QVERIFY(exported >= 6);
 
     // Save the session and reopen it in a window without a model: the same trace.
     const QString session = dir_.filePath("s.sinkscope");
