@@ -41,11 +41,24 @@ constexpr int kRecentClips = 8;
 const char* const kRecentKey = "recentClips";
 const char* const kModalityKey = "source/modality";
 
+// A teaching note opens with its first sentence and a "More" link: three or four
+// lines above every dock would leave the plots themselves (the attention map first)
+// too little height at an ordinary window size.
 QLabel* noteLabel(const QString& text, QWidget* parent) {
-  auto* label = new QLabel(text, parent);
+  const int stop = text.indexOf(QStringLiteral(". "));
+  const QString head = stop < 0 ? text : text.left(stop + 1);
+  const QString shortHtml = head.toHtmlEscaped() +
+                            (stop < 0 ? QString() : QStringLiteral(" <a href=\"more\">More\u2026</a>"));
+  const QString longHtml = text.toHtmlEscaped() + QStringLiteral(" <a href=\"less\">Less</a>");
+  auto* label = new QLabel(shortHtml, parent);
   label->setWordWrap(true);
+  label->setTextFormat(Qt::RichText);
+  label->setToolTip(text);
   label->setStyleSheet(QStringLiteral("QLabel { background: #fff6d5; color: #3d3000; border: 1px solid #e6d28a;"
-                                      " border-radius: 4px; padding: 6px; }"));
+                                      " border-radius: 4px; padding: 4px 6px; }"));
+  QObject::connect(label, &QLabel::linkActivated, label, [label, shortHtml, longHtml](const QString& link) {
+    label->setText(link == QStringLiteral("more") ? longHtml : shortHtml);
+  });
   label->hide();
   return label;
 }
