@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <utility>
@@ -24,6 +25,20 @@ struct UtteranceSegmenterOptions {
   VoiceActivityOptions vad;
 };
 
+// What tells two utterances' contents apart: a provisional utterance and the final
+// one that confirms it (no speech after it) have the same key.
+struct UtteranceKey {
+  std::int64_t firstSample = -1;
+  std::int64_t endSample = -1;
+  std::size_t frames = 0;
+  std::int64_t videoEndUs = 0;
+
+  bool operator==(const UtteranceKey& o) const {
+    return firstSample == o.firstSample && endSample == o.endSample && frames == o.frames &&
+           videoEndUs == o.videoEndUs;
+  }
+};
+
 // One stretch of speech with what was seen meanwhile.
 struct Utterance {
   std::int64_t firstSample = 0;  // audio [firstSample, endSample) in the source's numbering
@@ -39,11 +54,7 @@ struct Utterance {
   // speech may still resume, in which case a longer utterance replaces it.
   bool provisional = false;
 
-  // Whether `final` is this provisional utterance confirmed: same span, same frames.
-  bool sameContent(const Utterance& other) const {
-    return firstSample == other.firstSample && endSample == other.endSample &&
-           frames.size() == other.frames.size() && videoEndUs == other.videoEndUs;
-  }
+  UtteranceKey key() const { return {firstSample, endSample, frames.size(), videoEndUs}; }
 };
 
 // Cuts live audio into utterances with the VoiceActivityDetector's 10 ms decisions:

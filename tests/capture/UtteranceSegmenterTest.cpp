@@ -25,6 +25,12 @@ std::vector<float> cut(const std::vector<float>& from, Span span) {
   return {from.begin() + std::lround(span.startSec * kRate), from.begin() + std::lround(span.endSec * kRate)};
 }
 
+std::vector<float> jfkWaveform() {
+  DecodeOptions audioOnly;
+  audioOnly.video = false;
+  return ClipDecoder::decodeAll(st::sharedMedia("jfk.wav"), audioOnly).waveform;
+}
+
 }  // namespace
 
 class UtteranceSegmenterTest : public QObject {
@@ -44,9 +50,7 @@ class UtteranceSegmenterTest : public QObject {
   void threeUtterancesBetweenSilences() {
     SINKSCOPE_REQUIRE_SHARED_MEDIA();
     QFETCH(int, likelihood);
-    DecodeOptions audioOnly;
-    audioOnly.video = false;
-    const std::vector<float> jfk = ClipDecoder::decodeAll(st::sharedMedia("jfk.wav"), audioOnly).waveform;
+    const std::vector<float> jfk = jfkWaveform();
     const std::vector<float> noise = cut(jfk, {2.20, 3.20});  // between "Americans" and "ask not"
     const Span pieces[] = {{0.69, 1.98},    // "(And) so my fellow Americans"
                            {5.45, 7.35},    // "what your country can do for you"
@@ -115,9 +119,7 @@ class UtteranceSegmenterTest : public QObject {
   // A pause shorter than the hang-over stays inside the utterance; a longer one splits it.
   void hangOverDecidesWhetherAPauseSplits() {
     SINKSCOPE_REQUIRE_SHARED_MEDIA();
-    DecodeOptions audioOnly;
-    audioOnly.video = false;
-    const std::vector<float> jfk = ClipDecoder::decodeAll(st::sharedMedia("jfk.wav"), audioOnly).waveform;
+    const std::vector<float> jfk = jfkWaveform();
     std::vector<float> input = cut(jfk, {2.20, 2.70});
     const std::vector<float> a = cut(jfk, {0.69, 1.98});
     const std::vector<float> pause = cut(jfk, {2.20, 2.80});  // 600 ms of background
@@ -143,9 +145,7 @@ class UtteranceSegmenterTest : public QObject {
   // utterance that no final one confirms; the final one spans both parts.
   void provisionalUtterancesPrecedeTheirFinals() {
     SINKSCOPE_REQUIRE_SHARED_MEDIA();
-    DecodeOptions audioOnly;
-    audioOnly.video = false;
-    const std::vector<float> jfk = ClipDecoder::decodeAll(st::sharedMedia("jfk.wav"), audioOnly).waveform;
+    const std::vector<float> jfk = jfkWaveform();
     std::vector<float> input = cut(jfk, {2.20, 2.70});
     const std::vector<float> a = cut(jfk, {0.69, 1.98});
     const std::vector<float> shortPause = cut(jfk, {2.20, 2.40});  // 200 ms: below the 300 ms hang-over
@@ -183,7 +183,7 @@ class UtteranceSegmenterTest : public QObject {
       if (out[i].provisional) continue;
       bool twin = false;
       for (std::size_t j = 0; j < i; ++j) {
-        if (out[j].provisional && out[j].sameContent(out[i]) && out[j].samples == out[i].samples) {
+        if (out[j].provisional && out[j].key() == out[i].key() && out[j].samples == out[i].samples) {
           twin = true;
           QVERIFY2(handedAt[i] - handedAt[j] >= 200 * kRate / 1000,
                    qPrintable(QString("provisional only %1 ms ahead").arg((handedAt[i] - handedAt[j]) * 1000 / kRate)));
@@ -193,7 +193,7 @@ class UtteranceSegmenterTest : public QObject {
     }
     // The short pause made a provisional utterance of `a` alone that nothing confirms.
     const auto unconfirmed = std::count_if(out.begin(), out.end(), [&](const Utterance& u) {
-      return u.provisional && std::none_of(finals.begin(), finals.end(), [&](const Utterance* f) { return f->sameContent(u); });
+      return u.provisional && std::none_of(finals.begin(), finals.end(), [&](const Utterance* f) { return f->key() == u.key(); });
     });
     QCOMPARE(unconfirmed, std::ptrdiff_t{1});
 
@@ -206,7 +206,7 @@ class UtteranceSegmenterTest : public QObject {
     QCOMPARE(plainOut.size(), std::size_t{2});
     for (std::size_t i = 0; i < plainOut.size(); ++i) {
       QVERIFY(!plainOut[i].provisional);
-      QVERIFY(plainOut[i].sameContent(*finals[i]));
+      QVERIFY(plainOut[i].key() == finals[i]->key());
     }
   }
 

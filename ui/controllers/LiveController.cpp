@@ -8,6 +8,7 @@
 #include <exception>
 
 #include "core/base/CancelledError.h"
+#include "core/base/Error.h"
 #include "core/base/RunControl.h"
 #include "core/capture/AudioTap.h"
 #include "core/capture/CameraFrameSource.h"
@@ -67,6 +68,15 @@ bool LiveController::haveModel() {
   return fail(tr("Live mode needs a model: open one first (File \u203a Open model)."));
 }
 
+std::unique_ptr<AudioSource> LiveController::openMicrophone(const QString& microphoneId) {
+  if (microphoneId.isEmpty() && CaptureDevices::microphones().empty()) {
+    throw Error(tr("No microphone found: live mode needs one to hear when speech starts and ends.").toStdString());
+  }
+  MicrophoneOptions options;
+  options.deviceId = microphoneId.toStdString();
+  return std::make_unique<MicrophoneSource>(clock_, options);
+}
+
 bool LiveController::startCamera(const QString& cameraId, const QString& microphoneId, Modality modality) {
   if (!haveModel()) return false;
   std::unique_ptr<FrameSource> video;
@@ -81,12 +91,7 @@ bool LiveController::startCamera(const QString& cameraId, const QString& microph
       options.deviceId = cameraId.toStdString();
       video = std::make_unique<CameraFrameSource>(clock_, options);
     }
-    if (microphoneId.isEmpty() && CaptureDevices::microphones().empty()) {
-      return fail(tr("No microphone found: live mode needs one to hear when speech starts and ends."));
-    }
-    MicrophoneOptions options;
-    options.deviceId = microphoneId.toStdString();
-    audio = std::make_unique<MicrophoneSource>(clock_, options);
+    audio = openMicrophone(microphoneId);
   } catch (const std::exception& e) {
     return fail(QString::fromStdString(e.what()));
   }
@@ -106,12 +111,7 @@ bool LiveController::startClipAsCamera(const QString& path, const QString& micro
     ClipFrameSourceOptions clipOptions;
     clipOptions.loop = true;
     video = std::make_unique<ClipFrameSource>(path.toStdString(), clock_, clipOptions);
-    if (microphoneId.isEmpty() && CaptureDevices::microphones().empty()) {
-      return fail(tr("No microphone found: live mode needs one to hear when speech starts and ends."));
-    }
-    MicrophoneOptions options;
-    options.deviceId = microphoneId.toStdString();
-    audio = std::make_unique<MicrophoneSource>(clock_, options);
+    audio = openMicrophone(microphoneId);
   } catch (const std::exception& e) {
     return fail(QString::fromStdString(e.what()));
   }
@@ -156,9 +156,8 @@ bool LiveController::start(std::unique_ptr<AudioSource> audio, std::unique_ptr<F
     pending_.reset();
     finished_.reset();
     spans_.clear();
-    provisional_ = Provisional{};
+    provisional_.reset();
     runningControl_.reset();
-    cancelled_ = 0;
     cut_ = 0;
     skipped_ = 0;
     engine_ = engine;
@@ -233,18 +232,14 @@ void LiveController::onUtterance(Utterance&& utterance) {
     if (utterance.provisional) {
       // Speech paused: start on it now; a provisional run still going is for an
       // earlier pause that speech went on after, so it is of no use any more.
-      if (runningControl_) {
-        runningControl_->requestCancel();
-        ++cancelled_;
-      }
-      provisional_ = Provisional{utterance.firstSample, utterance.endSample, utterance.frames.size(),
-                                 utterance.videoEndUs};
+      if (runningControl_) runningControl_->requestCancel();
+      provisional_ = utterance.key();
     } else {
       spans_.emplace_back(utterance.firstSample, utterance.endSample);
       while (spans_.size() > kKeptSpans) spans_.pop_front();
       // The hang-over confirmed the provisional utterance: its run (waiting, going
       // or done) is the answer.
-      if (provisional_.matches(utterance)) return;
+      if (provisional_ == utterance.key()) return;
     }
     if (pending_) ++skipped_;  // inference is busy: the newer utterance wins
     pending_ = Pending{std::move(utterance), closedUs, ++cut_};
@@ -256,6 +251,7 @@ void LiveController::work() {
   for (;;) {
     Pending next;
     std::shared_ptr<InferenceEngine> engine;
+    std::shared_ptr<RunControl> control;
     {
       std::unique_lock<std::mutex> lock(mutex_);
       wake_.wait(lock, [this] { return stopping_ || pending_.has_value(); });
@@ -263,13 +259,12 @@ void LiveController::work() {
       next = std::move(*pending_);
       pending_.reset();
       engine = engine_;
-      runningControl_ = next.utterance.provisional ? std::make_shared<RunControl>() : nullptr;
+      if (next.utterance.provisional) control = runningControl_ = std::make_shared<RunControl>();
     }
     try {
-      LiveResultPtr result = analyse(std::move(next), engine);
+      LiveResultPtr result = analyse(std::move(next), engine, control);
       {
         std::lock_guard<std::mutex> lock(mutex_);
-        runningControl_.reset();
         finished_ = std::move(result);
       }
       // Shown at once rather than at the next tick: the result is what the user waits for.
@@ -280,20 +275,19 @@ void LiveController::work() {
       malloc_trim(0);
 #endif
     } catch (const CancelledError&) {  // resumed speech made the provisional run moot
-      std::lock_guard<std::mutex> lock(mutex_);
-      runningControl_.reset();
     } catch (const std::exception& e) {  // nothing may escape the thread
-      {
-        std::lock_guard<std::mutex> lock(mutex_);
-        runningControl_.reset();
-      }
       QMetaObject::invokeMethod(this, [this, text = QString::fromStdString(e.what())] { emit failed(text); },
                                 Qt::QueuedConnection);
+    }
+    if (control) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      runningControl_.reset();
     }
   }
 }
 
-LiveResultPtr LiveController::analyse(Pending&& pending, const std::shared_ptr<InferenceEngine>& engine) {
+LiveResultPtr LiveController::analyse(Pending&& pending, const std::shared_ptr<InferenceEngine>& engine,
+                                      std::shared_ptr<RunControl> control) {
   Utterance& u = pending.utterance;
   auto result = std::make_shared<LiveResult>();
   char name[64];
@@ -309,10 +303,7 @@ LiveResultPtr LiveController::analyse(Pending&& pending, const std::shared_ptr<I
   result->media = ClipLoader::fromCapture(name, u.samples, usesVideo(modality_), bgr, gray, found);
   result->preparedUs = clock_.nowUs();
   RunOptions options = runOptions_;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    options.control = runningControl_;
-  }
+  options.control = std::move(control);
   result->trace = engine->runMedia(result->media, modality_, options);
   result->inferredUs = clock_.nowUs();
   for (CapturedFrame& frame : u.frames) result->pictures.push_back(std::move(frame.bgr));
@@ -334,9 +325,10 @@ LiveResultPtr LiveController::analyse(Pending&& pending, const std::shared_ptr<I
   for (const auto& span : spans_) {
     if (span.second > from && span.first < to) result->speechSpans.push_back(span);
   }
-  // A provisional utterance's own span is not among the closed ones yet.
-  if (result->speechSpans.empty() || result->speechSpans.back() != std::make_pair(u.firstSample, u.endSample)) {
-    if (u.provisional) result->speechSpans.emplace_back(u.firstSample, u.endSample);
+  // A provisional utterance's span joins the closed ones only once it is confirmed.
+  const std::pair<std::int64_t, std::int64_t> own(u.firstSample, u.endSample);
+  if (u.provisional && std::find(spans_.begin(), spans_.end(), own) == spans_.end()) {
+    result->speechSpans.push_back(own);
   }
   result->skipped = skipped_;
   return result;

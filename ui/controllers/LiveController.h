@@ -27,6 +27,7 @@ class AudioTap;
 class CaptureSession;
 class FaceLandmarker;
 class FrameSource;
+class RunControl;
 }  // namespace sinkscope
 
 namespace sinkscope::ui {
@@ -100,21 +101,13 @@ class LiveController : public QObject {
     std::int64_t closedUs = 0;
     std::int64_t sequence = 0;
   };
-  // The span of the last provisional utterance handed to inference.
-  struct Provisional {
-    std::int64_t firstSample = -1;
-    std::int64_t endSample = -1;
-    std::size_t frames = 0;
-    std::int64_t videoEndUs = 0;
-    bool matches(const Utterance& u) const {
-      return u.firstSample == firstSample && u.endSample == endSample && u.frames.size() == frames &&
-             u.videoEndUs == videoEndUs;
-    }
-  };
   void onUtterance(Utterance&& utterance);
   void onCaptureError(const QString& message);
   void work();
-  LiveResultPtr analyse(Pending&& pending, const std::shared_ptr<InferenceEngine>& engine);
+  // `control` (null for a final utterance) lets a newer provisional one cancel the run.
+  LiveResultPtr analyse(Pending&& pending, const std::shared_ptr<InferenceEngine>& engine,
+                        std::shared_ptr<RunControl> control);
+  std::unique_ptr<AudioSource> openMicrophone(const QString& microphoneId);  // throws Error
   void refresh();
   bool fail(const QString& message);
   bool haveModel();  // emits `failed` when no model is loaded
@@ -144,9 +137,8 @@ class LiveController : public QObject {
   std::int64_t skipped_ = 0;
   std::deque<std::pair<std::int64_t, std::int64_t>> spans_;  // recent utterances' samples
   std::shared_ptr<InferenceEngine> engine_;
-  Provisional provisional_;                  // the newest provisional utterance
+  std::optional<UtteranceKey> provisional_;      // the newest provisional utterance
   std::shared_ptr<RunControl> runningControl_;  // the run in progress when it is provisional
-  std::int64_t cancelled_ = 0;                 // provisional runs cut short by resumed speech
   LiveResultPtr finished_;
   std::thread worker_;
 
