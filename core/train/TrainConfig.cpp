@@ -238,6 +238,7 @@ TrainConfig TrainConfig::fromJson(const nlohmann::json& document, const std::str
   ctc.read("eval_utterances", c.ctc.evalUtterances);
   ctc.read("noise_snr_db", c.ctc.noiseSnrDb);
   ctc.read("noise_kind", c.ctc.noiseKind);
+  ctc.read("convolutions", c.ctc.convolutions);
   ctc.finish();
 
   SectionReader avsr = root.section("avsr");
@@ -351,6 +352,8 @@ void TrainConfig::validate(const std::string& src) const {
             "must give the encoder's config.json keys (d_model, encoder_layers, ... or encoder_embed_dim, ...)");
     require(ctc.evalUtterances >= 1, src, "ctc.eval_utterances", "must be >= 1");
     checkNoise("ctc", ctc.noiseSnrDb, ctc.noiseKind);
+    require(ctc.convolutions == "auto" || ctc.convolutions == "onednn" || ctc.convolutions == "native", src,
+            "ctc.convolutions", "must be auto, onednn or native, found \"" + ctc.convolutions + "\"");
   }
   if (stage == "avsr") {
     require(!avsr.corpusDir.empty(), src, "avsr.corpus_dir", "is missing");
@@ -446,7 +449,8 @@ nlohmann::json TrainConfig::toJson() const {
             {"encoder", ctc.encoder},
             {"eval_utterances", ctc.evalUtterances},
             {"noise_snr_db", snrList(ctc.noiseSnrDb)},
-            {"noise_kind", ctc.noiseKind}}},
+            {"noise_kind", ctc.noiseKind},
+            {"convolutions", ctc.convolutions}}},
           {"avsr",
            {{"corpus_dir", avsr.corpusDir},
             {"llm", avsr.llm},

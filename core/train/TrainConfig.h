@@ -77,6 +77,8 @@ struct TrainConfig {
     std::int64_t evalUtterances = 100;    // valid utterances per evaluation
     std::vector<std::optional<double>> noiseSnrDb;       // training mixes; nullopt = clean; empty: clean only
     std::string noiseKind = "babble";     // "babble", "white" or "both"
+    // "auto" (oneDNN for video, native for audio), "onednn" or "native": see CtcTrainer.
+    std::string convolutions = "auto";
   };
   // Stage "avsr": frozen encoders and LLM, trained projectors and LoRA.
   struct Avsr {

@@ -2,6 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include "core/base/Error.h"
 
 #include "core/train/AvsrTrainer.h"
@@ -11,7 +15,24 @@
 
 namespace sinkscope {
 
+namespace {
+
+// A training step frees and reallocates the same tens of megabytes of activations
+// every step. With glibc's defaults the larger blocks are mmapped and unmapped each
+// time, and the page faults and page zeroing took ~40 % of the video encoder's step
+// (perf). Keeping blocks up to the 32 MB maximum in the heap, and not trimming it,
+// lets them be reused: 2.3 -> 3.0 utterances/s for ctc-video on one thread.
+void reuseActivationMemory() {
+#if defined(__GLIBC__)
+  mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+#endif
+}
+
+}  // namespace
+
 std::string TrainJob::run(const TrainJobOptions& options) {
+  reuseActivationMemory();
   TrainConfig config = TrainConfig::fromFile(options.configPath);
   for (const auto& assignment : options.overrides) config.applyOverride(assignment);
   TrainRunOptions runOptions;

@@ -196,9 +196,26 @@ class CtcTrainerTest : public QObject {
     for (const auto& step : result.steps) QVERIFY(std::isfinite(step.loss));
     auto encoder = VideoEncoder::load((scratch() / "video" / "export").string(), Runtime{});
     QCOMPARE(encoder->config().embedDim, 32);
-    torch::NoGradGuard noGrad;
-    const torch::Tensor out = encoder->forward(torch::randn({1, 1, 5, 88, 88}));
-    QVERIFY(out.sizes() == torch::IntArrayRef({1, 5, 32}));
+    {
+      torch::NoGradGuard noGrad;
+      const torch::Tensor out = encoder->forward(torch::randn({1, 1, 5, 88, 88}));
+      QVERIFY(out.sizes() == torch::IntArrayRef({1, 5, 32}));
+    }
+
+    // The video trunk trains with oneDNN convolutions ("auto"); they must stay
+    // reproducible, or resumed runs would not continue their curves.
+    TrainConfig again = config("video-again", "video");
+    again.applyOverride("train.steps=3");
+    again.applyOverride("train.warmup_steps=1");
+    const TrainRunResult second = CtcTrainer(again).run(quiet());
+    QCOMPARE(second.steps.size(), result.steps.size());
+    for (std::size_t i = 0; i < result.steps.size(); ++i)
+      QVERIFY(std::abs(second.steps[i].loss - result.steps[i].loss) <= 1e-6);
+  }
+
+  void unknownConvolutionChoiceIsRefused() {
+    TrainConfig bad = config("video-bad", "video");
+    QVERIFY_THROWS_EXCEPTION(ConfigError, bad.applyOverride("ctc.convolutions=fast"));
   }
 };
 
