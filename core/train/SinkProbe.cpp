@@ -51,8 +51,10 @@ std::vector<LayerProbe> SinkProbe::measure(const std::map<std::string, HostTenso
     const std::int64_t lastKey = length - options_.minQueries;
     int bosHeads = 0;
     int intermediateHeads = 0;
+    double bosScoreSum = 0;
     for (std::int64_t h = 0; h < heads; ++h) {
       if (received.at(h, 0) > options_.threshold) ++bosHeads;
+      bosScoreSum += received.at(h, 0);
       for (std::int64_t k = 1; k <= lastKey; ++k) {
         if (received.at(h, k) > options_.threshold) {
           ++intermediateHeads;
@@ -61,6 +63,7 @@ std::vector<LayerProbe> SinkProbe::measure(const std::map<std::string, HostTenso
       }
     }
     out.bosSinkFraction = static_cast<double>(bosHeads) / static_cast<double>(heads);
+    out.bosScore = bosScoreSum / static_cast<double>(heads);
     out.intermediateSinkFraction = static_cast<double>(intermediateHeads) / static_cast<double>(heads);
     for (const auto& group : groups) {
       double share = 0;
@@ -99,6 +102,7 @@ namespace {
 void accumulate(std::vector<LayerProbe>& mean, const std::vector<LayerProbe>& layers) {
   for (std::size_t l = 0; l < layers.size(); ++l) {
     mean[l].bosSinkFraction += layers[l].bosSinkFraction;
+    mean[l].bosScore += layers[l].bosScore;
     mean[l].intermediateSinkFraction += layers[l].intermediateSinkFraction;
     mean[l].maxOverMedian += layers[l].maxOverMedian;
     mean[l].bosCosine += layers[l].bosCosine;
@@ -113,6 +117,7 @@ void divide(std::vector<LayerProbe>& mean, std::size_t count) {
   const double n = static_cast<double>(count);
   for (auto& layer : mean) {
     layer.bosSinkFraction /= n;
+    layer.bosScore /= n;
     layer.intermediateSinkFraction /= n;
     layer.maxOverMedian /= n;
     layer.bosCosine /= n;
@@ -153,10 +158,10 @@ std::vector<std::string> SinkProbe::columns(int numLayers, const std::vector<std
   std::vector<std::string> names;
   for (int l = 0; l < numLayers; ++l) {
     const std::string suffix = "_l" + std::to_string(l);
-    for (const char* metric : {"bos_sink", "inter_sink", "max_median", "bos_cos"}) names.push_back(metric + suffix);
+    for (const char* metric : {"bos_sink", "bos_score", "inter_sink", "max_median", "bos_cos"}) names.push_back(metric + suffix);
     for (const auto& group : groupNames) names.push_back(group + "_sink" + suffix);
   }
-  for (const char* summary : {"bos_sink_mean", "inter_sink_mean", "max_median_max", "bos_cos_mean"}) {
+  for (const char* summary : {"bos_sink_mean", "bos_score_mean", "inter_sink_mean", "max_median_max", "bos_cos_mean"}) {
     names.push_back(summary);
   }
   for (const auto& group : groupNames) names.push_back(group + "_sink_mean");
@@ -165,19 +170,21 @@ std::vector<std::string> SinkProbe::columns(int numLayers, const std::vector<std
 
 std::vector<double> SinkProbe::row(const std::vector<LayerProbe>& layers) {
   std::vector<double> values;
-  double bos = 0, inter = 0, worst = 0, cosine = 0;
+  double bos = 0, score = 0, inter = 0, worst = 0, cosine = 0;
   std::vector<double> groups(layers.empty() ? 0 : layers.front().groupSinkFractions.size(), 0.0);
   for (const auto& layer : layers) {
-    values.insert(values.end(), {layer.bosSinkFraction, layer.intermediateSinkFraction, layer.maxOverMedian, layer.bosCosine});
+    values.insert(values.end(), {layer.bosSinkFraction, layer.bosScore, layer.intermediateSinkFraction, layer.maxOverMedian,
+                                  layer.bosCosine});
     values.insert(values.end(), layer.groupSinkFractions.begin(), layer.groupSinkFractions.end());
     for (std::size_t g = 0; g < groups.size() && g < layer.groupSinkFractions.size(); ++g) groups[g] += layer.groupSinkFractions[g];
     bos += layer.bosSinkFraction;
+    score += layer.bosScore;
     inter += layer.intermediateSinkFraction;
     worst = std::max(worst, layer.maxOverMedian);
     cosine += layer.bosCosine;
   }
   const double n = std::max<double>(1.0, static_cast<double>(layers.size()));
-  values.insert(values.end(), {bos / n, inter / n, worst, cosine / n});
+  values.insert(values.end(), {bos / n, score / n, inter / n, worst, cosine / n});
   for (double g : groups) values.push_back(g / n);
   return values;
 }

@@ -17,6 +17,10 @@ struct LlamaInput;
 // over the probe windows.
 struct LayerProbe {
   double bosSinkFraction = 0;           // heads whose sink score at key 0 exceeds ε
+  // Mean over heads of BOS's sink score: the thresholded fraction above only moves
+  // once heads cross ε, while this shows a sink forming (uniform causal attention
+  // over T keys gives H_T / T, 0.024 at T = 256).
+  double bosScore = 0;
   double intermediateSinkFraction = 0;  // heads with some key k >= 1 above ε (see SinkProbe)
   double maxOverMedian = 0;             // max over tokens of max_d |h[t,d]| / median_d |h[t,d]|
   double bosCosine = 0;                 // mean over t >= 1 of cos(h[0], h[t])
@@ -62,7 +66,7 @@ class SinkProbe {
   std::vector<LayerProbe> run(LlamaForCausalLM& model, const std::vector<LlamaInput>& inputs,
                               const std::vector<std::vector<SinkGroup>>& groups) const;
 
-  // CSV columns for `numLayers` layers: the four metrics per layer, then their
+  // CSV columns for `numLayers` layers: the five metrics per layer, then their
   // mean over layers (max for max_median), and the values in that order.
   // With group names, each layer adds "{group}_sink_l{l}" and the summary their
   // means over layers ("{group}_sink_mean").

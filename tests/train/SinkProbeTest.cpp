@@ -106,9 +106,15 @@ class SinkProbeTest : public QObject {
 
     const auto row = SinkProbe::row(layers);
     QCOMPARE(row.size(), SinkProbe::columns(2).size());
-    QVERIFY(near(row[8], 0.25));                  // bos_sink_mean
-    QVERIFY(near(row[10], 100.0, 1e-4));          // max_median_max
-    QCOMPARE(SinkProbe::columns(2)[4], std::string("bos_sink_l1"));
+    // Layer 0's BOS scores (0.9, 0.2, 0, 0.31) average 0.3525; layer 1's are all 0.
+    QVERIFY(near(layers[0].bosScore, 0.3525));
+    QVERIFY(near(layers[1].bosScore, 0.0));
+    QVERIFY(near(row[1], 0.3525));                // bos_score_l0
+    QVERIFY(near(row[10], 0.25));                 // bos_sink_mean
+    QVERIFY(near(row[11], 0.3525 / 2));           // bos_score_mean
+    QVERIFY(near(row[13], 100.0, 1e-4));          // max_median_max
+    QCOMPARE(SinkProbe::columns(2)[5], std::string("bos_sink_l1"));
+    QCOMPARE(SinkProbe::columns(2)[11], std::string("bos_score_mean"));
   }
 
   void missingTapIsAnError() {
@@ -129,8 +135,11 @@ class SinkProbeTest : public QObject {
 
     std::vector<std::int64_t> shortWindow = {0, 3, 4, 5, 6, 7, 8, 9};
     const auto shortLayers = probe.run(model, {shortWindow});
+    double harmonic8 = 0;
+    for (int q = 1; q <= 8; ++q) harmonic8 += 1.0 / q;
     for (const auto& layer : shortLayers) {
       QVERIFY(near(layer.bosSinkFraction, 1.0));
+      QVERIFY(near(layer.bosScore, harmonic8 / 8.0, 1e-5));
       QVERIFY(near(layer.intermediateSinkFraction, 0.0));
     }
     std::vector<std::int64_t> longWindow(16);
