@@ -8,7 +8,7 @@ namespace sinkscope::cli {
 
 std::shared_ptr<AvsrModel> loadModelFromArgs(const CliArgs& args) {
   const Runtime runtime = Runtime::fromNames(args.get("device", "cpu"), args.get("dtype", "fp32"));
-  if (args.has("threads")) at::set_num_threads(args.getInt("threads", 1));
+  if (args.has("threads")) Runtime::setThreads(args.getInt("threads", 1));
   return AvsrModel::load(args.require("model"), runtime);
 }
 

@@ -9,6 +9,7 @@
 #include "core/engine/MediaTensors.h"
 #include "core/model/AvsrModel.h"
 #include "core/model/Generator.h"
+#include "core/model/Runtime.h"
 #include "core/model/TraceBuilder.h"
 
 namespace sinkscope {
@@ -23,7 +24,7 @@ InferenceEngine::~InferenceEngine() = default;
 
 std::shared_ptr<InferenceEngine> InferenceEngine::load(const std::string& directory,
                                                        const EngineOptions& options) {
-  if (options.threads > 0) torch::set_num_threads(options.threads);
+  Runtime::setThreads(options.threads);
   auto impl = std::make_unique<Impl>();
   impl->model = AvsrModel::load(directory, Runtime::fromNames(options.device, options.dtype));
   const auto& model = *impl->model;

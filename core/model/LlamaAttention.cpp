@@ -1,5 +1,6 @@
 #include "core/model/LlamaAttention.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -25,6 +26,9 @@ double lowestFinite(torch::ScalarType dtype) {
     default: return static_cast<double>(std::numeric_limits<float>::lowest());
   }
 }
+
+// Query rows per block of the causal fast path (mixCausalBlocks).
+constexpr std::int64_t kQueryBlock = 64;
 
 }  // namespace
 
@@ -88,6 +92,11 @@ torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const torch::T
   // the time axis and share one batched matmul with it. The scale is applied after the
   // product, as HF does, so bf16/fp16 round the same way. Scores: [B, Hkv, G*T, S] ->
   // [B, H, T, S]
+  const bool fullPatternNeeded =
+      intervener != nullptr || (taps != nullptr && taps->wantsAttention(layerIndex_)) || torch::GradMode::is_enabled();
+  if (!fullPatternNeeded && blocked.defined() && length >= 2 * kQueryBlock) {
+    return oProj_(mixCausalBlocks(query, key, value, blocked));
+  }
   const torch::Tensor groupedQuery = query.reshape({batch, numKvHeads_, groups * length, headDim_});
   torch::Tensor scores = torch::matmul(groupedQuery, key.transpose(2, 3))
                              .view({batch, numHeads_, length, keyLength});
@@ -107,6 +116,58 @@ torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const torch::T
           .transpose(1, 2)
           .reshape({batch, length, numHeads_ * headDim_});
   return oProj_(mixed);
+}
+
+torch::Tensor LlamaAttentionImpl::mixCausalBlocks(const torch::Tensor& query, const torch::Tensor& key,
+                                                  const torch::Tensor& value, const torch::Tensor& blocked) const {
+  // Every mask hiddenKeys() builds is causal (padding only adds to it), so queries
+  // before position e never see keys past (S - T) + e. Taking the queries in blocks of
+  // kQueryBlock and each block against the keys it can see skips the upper triangle's
+  // products, softmax and value mixing, over a third of the attention arithmetic at 300
+  // tokens, which the full-matrix path (and HF's eager attention) computes and then
+  // throws away. Masked entries get probability exactly 0 in the full path, so the two
+  // agree to rounding: the value mixing here sums no zeros, and the scale multiplies
+  // by 1/sqrt(Dh) inside the GEMM instead of dividing after it.
+  const auto batch = query.size(0);
+  const auto length = query.size(2);
+  const auto past = key.size(2) - length;
+  const auto groups = numHeads_ / numKvHeads_;
+  const auto maskBatch = blocked.size(0);
+  // Masked scores are set to half the lowest finite value rather than to it: the mask is
+  // added, and lowest + score could overflow to -inf and turn a fully padded row into
+  // NaN; at half, such a row still comes out uniform, as in the full path.
+  const double hidden = lowestFinite(query.scalar_type()) / 2;
+  const double scale = std::sqrt(static_cast<double>(headDim_));
+  // Contiguous once, so each block's [B*Hkv, s, Dh] below is a view, not a copy.
+  const torch::Tensor keys = key.contiguous();
+  const torch::Tensor values = value.contiguous();
+  torch::Tensor mixed = torch::empty({batch, length, numHeads_ * headDim_}, query.options());  // [B, T, H*Dh]
+  for (std::int64_t start = 0; start < length; start += kQueryBlock) {
+    const std::int64_t rows = std::min(kQueryBlock, length - start);
+    const std::int64_t visible = past + start + rows;
+    // K, V: [B, Hkv, s, Dh] -> [B*Hkv, s, Dh]; Q: [B, H, n, Dh] -> [B*Hkv, G*n, Dh]
+    const torch::Tensor blockKey = keys.narrow(2, 0, visible).reshape({batch * numKvHeads_, visible, headDim_});
+    const torch::Tensor blockValue = values.narrow(2, 0, visible).reshape({batch * numKvHeads_, visible, headDim_});
+    const torch::Tensor groupedQuery =
+        query.narrow(2, start, rows).reshape({batch * numKvHeads_, groups * rows, headDim_});
+    // The mask enters as the GEMM's addend and the scale as its alpha, so the scores
+    // come out of one pass: mask + Q K^T / sqrt(Dh), [B*Hkv, G*n, s]. The mask is the
+    // same for every head, and a query row's mask repeats for each of its G heads.
+    const torch::Tensor blockMask = torch::zeros({maskBatch, 1, rows, visible}, query.options())
+                                        .masked_fill_(blocked.narrow(2, start, rows).narrow(3, 0, visible), hidden);
+    const torch::Tensor addend =
+        maskBatch == 1 ? blockMask[0][0].repeat({groups, 1})
+                       : blockMask.unsqueeze(2)
+                             .expand({batch, numKvHeads_, groups, rows, visible})
+                             .reshape({batch * numKvHeads_, groups * rows, visible});
+    const torch::Tensor scores = torch::baddbmm(addend, groupedQuery, blockKey.transpose(1, 2), 1.0, 1.0 / scale);
+    const torch::Tensor probs = torch::softmax(scores, -1, torch::kFloat32).to(query.scalar_type());
+    // [B*Hkv, G*n, s] x [B*Hkv, s, Dh] -> [B, H, n, Dh] -> [B, n, H, Dh]
+    const torch::Tensor block =
+        torch::bmm(probs, blockValue).view({batch, numHeads_, rows, headDim_}).transpose(1, 2);
+    mixed.narrow(1, start, rows).view({batch, rows, numHeads_, headDim_}).copy_(block);
+  }
+  return mixed;
 }
 
 }  // namespace sinkscope

@@ -41,6 +41,10 @@ class LlamaAttentionImpl : public torch::nn::Module {
   bool hasLora() const { return !loraDownQ_.is_empty(); }
 
  private:
+  // The causal fast path of inference without attention taps (see the .cpp).
+  torch::Tensor mixCausalBlocks(const torch::Tensor& query, const torch::Tensor& key, const torch::Tensor& value,
+                                const torch::Tensor& blocked) const;
+
   int layerIndex_;
   std::int64_t numHeads_;
   std::int64_t numKvHeads_;

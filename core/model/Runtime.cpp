@@ -1,5 +1,7 @@
 #include "core/model/Runtime.h"
 
+#include <dlfcn.h>
+
 #include "core/base/Error.h"
 
 namespace sinkscope {
@@ -37,6 +39,17 @@ std::string Runtime::dtypeName(torch::ScalarType dtype) {
     case torch::kFloat16: return "fp16";
     case torch::kBFloat16: return "bf16";
     default: return c10::toString(dtype);
+  }
+}
+
+void Runtime::setThreads(int threads) {
+  if (threads <= 0) return;
+  torch::set_num_threads(threads);
+  // Looked up at run time: another BLAS (MKL in a CUDA LibTorch, reference BLAS) has
+  // no such symbol and manages its threads through LibTorch's setting alone.
+  using SetThreads = void (*)(int);
+  if (auto* openblas = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) {
+    openblas(threads);
   }
 }
 

@@ -19,6 +19,13 @@ struct Runtime {
   static torch::ScalarType parseDtype(const std::string& name);
   static Runtime fromNames(const std::string& device, const std::string& dtype);
   static std::string dtypeName(torch::ScalarType dtype);
+
+  // LibTorch's intra-op threads, and OpenBLAS's own thread pool to match when LibTorch
+  // calls an OpenBLAS built with pthreads (Debian's libopenblas0-pthread): that pool
+  // otherwise keeps one spinning worker per core, so a run asked to use one thread
+  // took two cores, and two such runs starved each other (a 1-thread LM run fell from
+  // 3.0 k to 0.5 k tokens/s beside a 1-thread encoder run).
+  static void setThreads(int threads);
 };
 
 }  // namespace sinkscope

@@ -80,7 +80,7 @@ AvsrTrainer::AvsrTrainer(TrainConfig config) : config_(std::move(config)) {
 TrainRunResult AvsrTrainer::run(const TrainRunOptions& options) {
   const TrainConfig& c = config_;
   const TrainConfig::Avsr& a = c.avsr;
-  if (c.threads > 0) torch::set_num_threads(c.threads);
+  Runtime::setThreads(c.threads);
   const torch::Device device = Runtime::parseDevice(c.device);
   if (device.is_cuda() && c.allowTf32) at::globalContext().setFloat32MatmulPrecision("high");
   const Runtime runtime{device, torch::kFloat32};

@@ -98,7 +98,7 @@ CtcTrainer::CtcTrainer(TrainConfig config) : config_(std::move(config)) {
 
 TrainRunResult CtcTrainer::run(const TrainRunOptions& options) {
   const TrainConfig& c = config_;
-  if (c.threads > 0) torch::set_num_threads(c.threads);
+  Runtime::setThreads(c.threads);
   const torch::Device device = Runtime::parseDevice(c.device);
   if (device.is_cuda() && c.allowTf32) at::globalContext().setFloat32MatmulPrecision("high");
   const Runtime runtime{device, torch::kFloat32};

@@ -187,7 +187,7 @@ void LmTrainer::prepare() {
 TrainRunResult LmTrainer::run(const TrainRunOptions& options) {
   Session s(config_);
   const TrainConfig& c = config_;
-  if (c.threads > 0) torch::set_num_threads(c.threads);
+  Runtime::setThreads(c.threads);
   s.device = Runtime::parseDevice(c.device);
   if (s.device.is_cuda() && c.allowTf32) at::globalContext().setFloat32MatmulPrecision("high");
 

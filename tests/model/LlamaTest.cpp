@@ -267,6 +267,64 @@ class LlamaTest : public QObject {
     QVERIFY(relativeError(stepLogits.select(1, 0), logits.select(1, ids.size(1) - 1)) <= kFp32Tolerance);
   }
 
+  void causalBlocksMatchTheFullPattern() {
+    // Inference without attention taps takes the queries in causal blocks (from 128
+    // tokens on); with autograd on, the full score matrix is made. Both must agree, for
+    // a plain prompt, a left-padded batch and a prefill that continues a cache. Head
+    // size 24 makes 1/sqrt(Dh) inexact, so the scale's placement is exercised too.
+    LlamaConfig config;
+    config.vocabSize = 97;
+    config.hiddenSize = 96;
+    config.intermediateSize = 160;
+    config.numHiddenLayers = 2;
+    config.numAttentionHeads = 4;
+    config.numKeyValueHeads = 2;
+    config.headDim = 24;
+    config.maxPositionEmbeddings = 512;
+    torch::manual_seed(11);
+    LlamaForCausalLM model(config);
+    model->eval();
+    {
+      // Larger queries and keys than the default init: peaked attention, so what is
+      // masked matters.
+      torch::NoGradGuard noGrad;
+      for (auto& item : model->named_parameters()) {
+        if (item.key().find("q_proj") != std::string::npos || item.key().find("k_proj") != std::string::npos) {
+          item.value().mul_(4.0);
+        }
+      }
+    }
+    const std::int64_t length = 200, pad = 37, past = 50;
+    const torch::Tensor ids = torch::randint(config.vocabSize, {2, length}, torch::kInt64);
+    LlamaInput padded = LlamaInput::ids(ids);
+    padded.attentionMask = torch::ones({2, length}, torch::kInt64);
+    padded.attentionMask.index_put_({1, torch::indexing::Slice(0, pad)}, 0);
+
+    const torch::Tensor plainFull = model->forward(LlamaInput::ids(ids.narrow(0, 0, 1))).detach();
+    const torch::Tensor paddedFull = model->forward(padded).detach();
+    QVERIFY(torch::GradMode::is_enabled());
+
+    c10::InferenceMode inference;
+    const torch::Tensor plain = model->forward(LlamaInput::ids(ids.narrow(0, 0, 1)));
+    const torch::Tensor batch = model->forward(padded);
+    LlamaKvCache cache(config.numHiddenLayers);
+    LlamaForwardOptions options;
+    options.cache = &cache;
+    model->forward(LlamaInput::ids(ids.narrow(0, 0, 1).narrow(1, 0, past)), options);
+    const torch::Tensor continued = model->forward(LlamaInput::ids(ids.narrow(0, 0, 1).narrow(1, past, length - past)), options);
+
+    const double plainError = relativeError(plain, plainFull);
+    const double batchError = relativeError(batch.narrow(1, pad, length - pad), paddedFull.narrow(1, pad, length - pad));
+    const double cacheError = relativeError(continued, plainFull.narrow(1, past, length - past));
+    qInfo("causal blocks vs full pattern: rel err %.3g (prompt), %.3g (padded batch), %.3g (after a cache)", plainError,
+          batchError, cacheError);
+    QVERIFY(plainError <= kFp32Tolerance);
+    QVERIFY(batchError <= kFp32Tolerance);
+    QVERIFY(cacheError <= kFp32Tolerance);
+    // Fully padded query rows stay finite, as in the full path.
+    QVERIFY(torch::isfinite(batch).all().item<bool>());
+  }
+
   void captureSpecFilters() {
     auto model = LlamaForCausalLM::fromPretrained(llamaVariantDir("tiny-llama"));
     const auto ids = fixtureIds("tiny-llama");
