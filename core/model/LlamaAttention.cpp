@@ -92,10 +92,24 @@ torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const torch::T
   // the time axis and share one batched matmul with it. The scale is applied after the
   // product, as HF does, so bf16/fp16 round the same way. Scores: [B, Hkv, G*T, S] ->
   // [B, H, T, S]
-  const bool fullPatternNeeded =
-      intervener != nullptr || (taps != nullptr && taps->wantsAttention(layerIndex_)) || torch::GradMode::is_enabled();
-  if (!fullPatternNeeded && blocked.defined() && length >= 2 * kQueryBlock) {
-    return oProj_(mixCausalBlocks(query, key, value, blocked));
+  // Causal query blocks unless autograd or an intervention needs the whole score
+  // matrix; taps get the same pattern (or only its column sums) assembled from the
+  // blocks, except after cached positions, where the full path handles them as before.
+  const bool tapped = taps != nullptr && taps->wantsAttention(layerIndex_);
+  if (intervener == nullptr && !torch::GradMode::is_enabled() && blocked.defined() && length >= 2 * kQueryBlock &&
+      (!tapped || keyLength == length)) {
+    const auto f32 = query.options().dtype(torch::kFloat32);
+    torch::Tensor pattern, receivedSums;
+    if (tapped && taps->wantsAttentionPattern(layerIndex_)) {
+      pattern = batch == 1 ? taps->patternTarget(layerIndex_, numHeads_, length, keyLength, query.device())
+                           : torch::zeros({batch, numHeads_, length, keyLength}, f32);
+    } else if (tapped) {
+      receivedSums = torch::zeros({batch, numHeads_, keyLength}, f32);
+    }
+    const torch::Tensor mixed = mixCausalBlocks(query, key, value, blocked, pattern, receivedSums);
+    if (pattern.defined()) taps->recordAttention(layerIndex_, pattern);
+    if (receivedSums.defined()) taps->recordReceivedSums(layerIndex_, receivedSums);
+    return oProj_(mixed);
   }
   const torch::Tensor groupedQuery = query.reshape({batch, numKvHeads_, groups * length, headDim_});
   torch::Tensor scores = torch::matmul(groupedQuery, key.transpose(2, 3))
@@ -119,7 +133,8 @@ torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const torch::T
 }
 
 torch::Tensor LlamaAttentionImpl::mixCausalBlocks(const torch::Tensor& query, const torch::Tensor& key,
-                                                  const torch::Tensor& value, const torch::Tensor& blocked) const {
+                                                  const torch::Tensor& value, const torch::Tensor& blocked,
+                                                  const torch::Tensor& pattern, const torch::Tensor& receivedSums) const {
   // Every mask hiddenKeys() builds is causal (padding only adds to it), so queries
   // before position e never see keys past (S - T) + e. Taking the queries in blocks of
   // kQueryBlock and each block against the keys it can see skips the upper triangle's
@@ -161,7 +176,11 @@ torch::Tensor LlamaAttentionImpl::mixCausalBlocks(const torch::Tensor& query, co
                              .expand({batch, numKvHeads_, groups, rows, visible})
                              .reshape({batch * numKvHeads_, groups * rows, visible});
     const torch::Tensor scores = torch::baddbmm(addend, groupedQuery, blockKey.transpose(1, 2), 1.0, 1.0 / scale);
-    const torch::Tensor probs = torch::softmax(scores, -1, torch::kFloat32).to(query.scalar_type());
+    const torch::Tensor probs32 = torch::softmax(scores, -1, torch::kFloat32);
+    const torch::Tensor headRows = probs32.view({batch, numHeads_, rows, visible});
+    if (pattern.defined()) pattern.narrow(2, start, rows).narrow(3, 0, visible).copy_(headRows);
+    if (receivedSums.defined()) receivedSums.narrow(2, 0, visible).add_(headRows.sum(2));
+    const torch::Tensor probs = probs32.to(query.scalar_type());
     // [B*Hkv, G*n, s] x [B*Hkv, s, Dh] -> [B, H, n, Dh] -> [B, n, H, Dh]
     const torch::Tensor block =
         torch::bmm(probs, blockValue).view({batch, numHeads_, rows, headDim_}).transpose(1, 2);

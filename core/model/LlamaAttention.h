@@ -41,9 +41,11 @@ class LlamaAttentionImpl : public torch::nn::Module {
   bool hasLora() const { return !loraDownQ_.is_empty(); }
 
  private:
-  // The causal fast path of inference without attention taps (see the .cpp).
+  // The causal fast path of inference (see the .cpp); fills `pattern` [B, H, T, S] or
+  // adds the column sums to `receivedSums` [B, H, S] when they are defined.
   torch::Tensor mixCausalBlocks(const torch::Tensor& query, const torch::Tensor& key, const torch::Tensor& value,
-                                const torch::Tensor& blocked) const;
+                                const torch::Tensor& blocked, const torch::Tensor& pattern,
+                                const torch::Tensor& receivedSums) const;
 
   int layerIndex_;
   std::int64_t numHeads_;

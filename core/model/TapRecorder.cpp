@@ -22,6 +22,10 @@ bool TapRecorder::wantsBlock(int layer, const std::string& suffix) const {
   return active() && spec_.wantsLayer(layer) && wants(blockName(layer, suffix));
 }
 
+bool TapRecorder::wantsAttentionPattern(int layer) const {
+  return wantsBlock(layer, "attn.hook_pattern") || wantsBlock(layer, "attn.hook_pattern_mean");
+}
+
 bool TapRecorder::wantsAttention(int layer) const {
   return wantsBlock(layer, "attn.hook_pattern") || wantsBlock(layer, "attn.hook_pattern_mean") ||
          wantsBlock(layer, "attn.hook_received");
@@ -47,7 +51,21 @@ torch::Tensor TapRecorder::dropBatch(const std::string& name, const torch::Tenso
 }
 
 void TapRecorder::store(const std::string& name, const torch::Tensor& value) {
-  taps_[prefix_ + name] = toHost(value);
+  HostTensor& tap = taps_[prefix_ + name];
+  // Already there when the pass wrote it through patternTarget().
+  const bool inPlace = !tap.values.empty() && value.device().is_cpu() && value.scalar_type() == torch::kFloat32 &&
+                       value.is_contiguous() && value.data_ptr<float>() == tap.values.data();
+  if (!inPlace) tap = toHost(value);
+}
+
+torch::Tensor TapRecorder::patternTarget(int layer, std::int64_t heads, std::int64_t queries, std::int64_t keys,
+                                         torch::Device device) {
+  if (device.is_cpu() && spec_.heads.empty() && wantsBlock(layer, "attn.hook_pattern")) {
+    HostTensor& tap = taps_[prefix_ + blockName(layer, "attn.hook_pattern")];
+    tap = HostTensor({heads, queries, keys});
+    return torch::from_blob(tap.values.data(), {1, heads, queries, keys}, torch::kFloat32);
+  }
+  return torch::zeros({1, heads, queries, keys}, torch::TensorOptions().dtype(torch::kFloat32).device(device));
 }
 
 void TapRecorder::record(const std::string& name, const torch::Tensor& value) {
@@ -91,19 +109,28 @@ void TapRecorder::recordAttention(int layer, const torch::Tensor& probs, bool ca
                        "' needs a full pass: " + std::to_string(numQueries) + " queries, " +
                        std::to_string(numKeys) + " keys");
     }
-    torch::Tensor received;
     if (causal) {
-      // Key k is seen by the T - k queries q >= k. The causal mask already made every
-      // entry above the diagonal exactly zero, so a plain sum over queries is the sum
-      // over those T - k (without copying the pattern through tril).
-      const torch::Tensor seenBy =
-          torch::arange(numKeys, 0, -1, torch::TensorOptions().dtype(torch::kFloat32).device(heads.device()));
-      received = heads.sum(1) / seenBy;
+      // The causal mask already made every entry above the diagonal exactly zero, so
+      // a plain sum over queries is the sum over the queries that see each key
+      // (without copying the pattern through tril).
+      storeReceived(layer, heads.sum(1));
     } else {
-      received = heads.mean(1);
+      store(blockName(layer, "attn.hook_received"), heads.mean(1));  // [H, Tk]
     }
-    store(blockName(layer, "attn.hook_received"), received);  // [H, Tk]
   }
+}
+
+void TapRecorder::recordReceivedSums(int layer, const torch::Tensor& sums) {
+  if (!wantsBlock(layer, "attn.hook_received")) return;
+  storeReceived(layer, dropBatch(blockName(layer, "attn.hook_received"), sums).to(torch::kFloat32));
+}
+
+void TapRecorder::storeReceived(int layer, const torch::Tensor& sums) {
+  // sums [H, T]: key k is seen by the T - k queries q >= k.
+  const auto numKeys = sums.size(1);
+  const torch::Tensor seenBy =
+      torch::arange(numKeys, 0, -1, torch::TensorOptions().dtype(torch::kFloat32).device(sums.device()));
+  store(blockName(layer, "attn.hook_received"), sums / seenBy);  // [H, Tk]
 }
 
 std::map<std::string, HostTensor> TapRecorder::takeTaps() {

@@ -29,6 +29,8 @@ class TapRecorder {
   bool wantsBlock(int layer, const std::string& suffix) const;      // blocks.{layer}.{suffix}
   // hook_pattern, hook_pattern_mean or hook_received of this layer.
   bool wantsAttention(int layer) const;
+  // hook_pattern or hook_pattern_mean: the forms that need the whole [H, Tq, Tk].
+  bool wantsAttentionPattern(int layer) const;
 
   // value [1, T, D] (or [T, D]) -> taps[prefix + name] as [T, D].
   void record(const std::string& name, const torch::Tensor& value);
@@ -41,6 +43,16 @@ class TapRecorder {
   //                                                   key k (q >= k when causal)
   // hook_received needs the full square pattern (a pass without cached positions).
   void recordAttention(int layer, const torch::Tensor& probs, bool causal = true);
+  // For a pass that writes the attention pattern in pieces: a zero-filled
+  // [1, H, Tq, Tk] float32 tensor that recordAttention() then takes. On the CPU, when
+  // every head's hook_pattern is wanted, its storage is the tap itself, which saves a
+  // copy of the largest tap there is; otherwise an ordinary tensor on `device`.
+  torch::Tensor patternTarget(int layer, std::int64_t heads, std::int64_t queries, std::int64_t keys,
+                              torch::Device device);
+  // sums [1, H, T]: the attention each key received summed over all T queries of a
+  // causal pass without cached positions (the pattern's column sums, which is all
+  // hook_received needs). Stores hook_received when wanted.
+  void recordReceivedSums(int layer, const torch::Tensor& sums);
 
   const std::map<std::string, HostTensor>& taps() const { return taps_; }
   std::map<std::string, HostTensor> takeTaps();
@@ -52,6 +64,7 @@ class TapRecorder {
   static std::string blockName(int layer, const std::string& suffix);
   torch::Tensor dropBatch(const std::string& name, const torch::Tensor& value) const;
   void store(const std::string& name, const torch::Tensor& value);
+  void storeReceived(int layer, const torch::Tensor& sums);  // [H, T] causal column sums
 
   CaptureSpec spec_;
   std::string prefix_;

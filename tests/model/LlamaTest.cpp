@@ -11,6 +11,7 @@
 #include <filesystem>
 
 #include "core/base/Error.h"
+#include "core/base/InterventionSpec.h"
 
 using namespace sinkscope;
 using sinkscope::testing::expectedTensor;
@@ -323,6 +324,27 @@ class LlamaTest : public QObject {
     QVERIFY(cacheError <= kFp32Tolerance);
     // Fully padded query rows stay finite, as in the full path.
     QVERIFY(torch::isfinite(batch).all().item<bool>());
+
+    // Captures: the blocks assemble the whole pattern, or only the column sums when
+    // just hook_received is wanted. An empty intervention list forces the full path,
+    // the reference.
+    const LlamaInput prompt = LlamaInput::ids(ids.narrow(0, 0, 1));
+    const InterventionSpec none;
+    CaptureSpec receivedOnly;
+    receivedOnly.patterns = {"blocks.*.attn.hook_received", "logits"};
+    const std::vector<std::pair<CaptureSpec, std::string>> cases = {{CaptureSpec::everything(), "blocks.1.attn.hook_pattern"},
+                                                                     {receivedOnly, "blocks.1.attn.hook_received"}};
+    for (const auto& [spec, attentionTap] : cases) {
+      const auto blocks = model->capture(prompt, spec);
+      const auto full = model->capture(prompt, spec, "", &none);
+      QCOMPARE(blocks.size(), full.size());
+      for (const auto& [name, expected] : full) {
+        QVERIFY2(blocks.count(name) == 1, name.c_str());
+        const double error = relativeError(toTorch(blocks.at(name)), toTorch(expected));
+        QVERIFY2(error <= kFp32Tolerance, (name + " " + std::to_string(error)).c_str());
+      }
+      QVERIFY(full.count(attentionTap) == 1);
+    }
   }
 
   void captureSpecFilters() {
