@@ -1,6 +1,7 @@
 // Prefill efficiency: achieved FLOP/s of a decoder prefill on a larger random Llama,
 // divided by the FLOP/s of a plain torch::mm of the decoder's dominant shape
 // ([T, D] x [D, F], the MLP projections) in the same process and run.
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
@@ -38,8 +39,18 @@ int main(int argc, char** argv) {
   const double kv = static_cast<double>(config.numKeyValueHeads * config.headDim);
   const double t = static_cast<double>(tokens);
   // Multiply-adds actually performed: projections q, k, v, o; SwiGLU's three
-  // matrices; scores and weighted values over the full T x T (masked, not skipped).
-  const double perLayer = 2.0 * t * (d * d * 2 + d * kv * 2 + 3 * d * f) + 4.0 * t * t * d;
+  // matrices; scores and weighted values over the (query, key) pairs computed. From
+  // 128 tokens on, LlamaAttention takes the queries in blocks of 64, each against the
+  // keys it can see; the diagonal blocks' masked pairs are still computed.
+  double pairs = t * t;
+  if (tokens >= 128) {
+    pairs = 0;
+    for (std::int64_t start = 0; start < tokens; start += 64) {
+      const double rows = static_cast<double>(std::min<std::int64_t>(64, tokens - start));
+      pairs += rows * (static_cast<double>(start) + rows);
+    }
+  }
+  const double perLayer = 2.0 * t * (d * d * 2 + d * kv * 2 + 3 * d * f) + 4.0 * pairs * d;
   const double modelFlops = perLayer * config.numHiddenLayers;
 
   auto a = torch::randn({tokens, config.hiddenSize});
