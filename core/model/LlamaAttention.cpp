@@ -87,11 +87,6 @@ torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const torch::T
   const auto keyLength = key.size(2);
   const auto groups = numHeads_ / numKvHeads_;
 
-  // Grouped-query attention without repeating K and V: query head h uses KV head
-  // h / groups (HF's repeat_kv), so the query heads of one KV head are stacked along
-  // the time axis and share one batched matmul with it. The scale is applied after the
-  // product, as HF does, so bf16/fp16 round the same way. Scores: [B, Hkv, G*T, S] ->
-  // [B, H, T, S]
   // Causal query blocks unless autograd or an intervention needs the whole score
   // matrix; taps get the same pattern (or only its column sums) assembled from the
   // blocks, except after cached positions, where the full path handles them as before.
@@ -111,6 +106,12 @@ torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const torch::T
     if (receivedSums.defined()) taps->recordReceivedSums(layerIndex_, receivedSums);
     return oProj_(mixed);
   }
+
+  // Grouped-query attention without repeating K and V: query head h uses KV head
+  // h / groups (HF's repeat_kv), so the query heads of one KV head are stacked along
+  // the time axis and share one batched matmul with it. The scale is applied after the
+  // product, as HF does, so bf16/fp16 round the same way. Scores: [B, Hkv, G*T, S] ->
+  // [B, H, T, S]
   const torch::Tensor groupedQuery = query.reshape({batch, numKvHeads_, groups * length, headDim_});
   torch::Tensor scores = torch::matmul(groupedQuery, key.transpose(2, 3))
                              .view({batch, numHeads_, length, keyLength});

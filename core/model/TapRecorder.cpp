@@ -26,8 +26,7 @@ bool TapRecorder::wantsAttentionPattern(int layer) const {
 }
 
 bool TapRecorder::wantsAttention(int layer) const {
-  return wantsBlock(layer, "attn.hook_pattern") || wantsBlock(layer, "attn.hook_pattern_mean") ||
-         wantsBlock(layer, "attn.hook_received");
+  return wantsAttentionPattern(layer) || wantsBlock(layer, "attn.hook_received");
 }
 
 HostTensor TapRecorder::toHost(const torch::Tensor& value) {

@@ -106,8 +106,8 @@ TrainRunResult CtcTrainer::run(const TrainRunOptions& options) {
   // LibTorch 1.13's oneDNN 1-D convolution backward gave run-to-run different (and at
   // times non-finite) gradients for the Whisper stem here, so audio uses the native
   // convolutions, which are exact and reproducible. The video trunk's 3-D and 2-D
-  // convolutions are reproducible under oneDNN (CtcTrainerTest) and ~15x faster than
-  // the native slow_conv3d, which made the video stage a 17-hour job.
+  // convolutions are reproducible under oneDNN (CtcTrainerTest) and the stem ~14x faster
+  // than the native slow_conv3d, which made the video stage a 17-hour job.
   const bool onednn = c.ctc.convolutions == "onednn" || (c.ctc.convolutions == "auto" && !audio);
   at::globalContext().setUserEnabledMkldnn(onednn);
 
