@@ -1,22 +1,29 @@
 #!/usr/bin/env bash
 # scripts/train_recipe.sh [STAGE...]
 # Runs sinkscope's demo-model recipe (docs/training.md, "The recipe and its time
-# budget") stage after stage: lm-demo, ctc-audio, ctc-video, then the twelve AVSR
-# fine-tunings avsr-{asr,vsr,avsr}-{low,high}[-dec]. Every stage runs with --resume,
-# so the script can be stopped (SIGINT/SIGTERM checkpoint) and started again; a stage
-# whose export says schedule_completed is skipped. Without arguments all stages run;
-# otherwise only the named ones (e.g. ctc-audio avsr-asr-low). Never start a stage
-# whose run folder another process is still training (e.g. a background lm-demo).
+# budget"): lm-demo, ctc-audio, ctc-video, then the twelve AVSR fine-tunings
+# avsr-{asr,vsr,avsr}-{low,high}[-dec]. Every stage runs with --resume, so the script
+# can be stopped (SIGINT/SIGTERM checkpoint) and started again; a stage whose export
+# says schedule_completed is skipped. Without arguments all stages run; otherwise only
+# the named ones (e.g. ctc-audio avsr-asr-low). Never start a stage whose run folder
+# another process is still training (e.g. a background lm-demo).
+#
+# With LANES=N, N stages train at once (one LibTorch thread each unless SET says
+# otherwise): each lane takes the first stage in recipe order whose inputs are finished
+# (a fine-tuning waits for the LLM and the encoders it reads). On the 2-core machine
+# LANES=2 keeps both cores busy while the LLM trains beside the encoders.
 #
 # Environment: WORK_DIR (default /work/data; the configs' relative runs/... paths land
 # there), TRAIN (default build/app/train/sinkscope-train), SET (extra --set
-# assignments, space-separated, e.g. "device=cuda train.batch_utterances=64"),
-# NICE (default 19).
+# assignments for every stage, space-separated, e.g. "device=cuda
+# train.batch_utterances=64"), SET_<stage> with '-' written '_' (assignments for one
+# stage, e.g. SET_ctc_audio="train.epochs=2.5"), NICE (default 19), LANES (default 1).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 work=${WORK_DIR:-/work/data}
 train=${TRAIN:-$repo/build/app/train/sinkscope-train}
 nice_level=${NICE:-19}
+lanes=${LANES:-1}
 stages=("$@")
 if [ ${#stages[@]} -eq 0 ]; then
   stages=(lm-demo ctc-audio ctc-video)
@@ -26,18 +33,76 @@ if [ ${#stages[@]} -eq 0 ]; then
     done
   done
 fi
-overrides=()
-for assignment in ${SET:-}; do overrides+=(--set "$assignment"); done
+for stage in "${stages[@]}"; do
+  [ -f "$repo/configs/$stage.json" ] || { echo "train_recipe.sh: no config $repo/configs/$stage.json" >&2; exit 2; }
+done
 mkdir -p "$work/runs"
 cd "$work"
-for stage in "${stages[@]}"; do
-  config=$repo/configs/$stage.json
-  [ -f "$config" ] || { echo "train_recipe.sh: no config $config" >&2; exit 2; }
-  done_marker=runs/$stage/export/training.json
-  if [ -f "$done_marker" ] && grep -q '"schedule_completed": true' "$done_marker"; then
-    echo "== $stage: finished before, skipped"
-    continue
-  fi
+
+finished() { [ -f "runs/$1/export/training.json" ] && grep -q '"schedule_completed": true' "runs/$1/export/training.json"; }
+inputs() {  # the stages whose exports STAGE reads
+  case $1 in
+    avsr-asr-*) echo lm-demo ctc-audio ;;
+    avsr-vsr-*) echo lm-demo ctc-video ;;
+    avsr-avsr-*) echo lm-demo ctc-audio ctc-video ;;
+  esac
+}
+listed() { local s; for s in "${stages[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
+# 0: ready; 1: wait (an input is still to be trained in this invocation); 2: never.
+readiness() {
+  local input state=0
+  for input in $(inputs "$1"); do
+    finished "$input" && continue
+    listed "$input" || return 2
+    [ -e "$claims/$input.failed" ] && return 2
+    state=1
+  done
+  return $state
+}
+run_stage() {
+  local stage=$1 var assignments=() extra
+  var="SET_${stage//-/_}"
+  extra="${SET:-} ${!var:-}"
+  for assignment in $extra; do assignments+=(--set "$assignment"); done
+  [ "$lanes" -gt 1 ] && assignments=(--set threads=1 "${assignments[@]}")
   echo "== $stage ($(date -u +%H:%M:%S) UTC)"
-  nice -n "$nice_level" "$train" --config "$config" --resume "${overrides[@]}" 2>>"runs/$stage.log"
-done
+  nice -n "$nice_level" "$train" --config "$repo/configs/$stage.json" --resume "${assignments[@]}" 2>>"runs/$stage.log"
+}
+
+claims=runs/.recipe-claims-$$
+mkdir -p "$claims"
+trap 'rm -rf "$claims"' EXIT
+lane() {
+  while true; do
+    local picked="" waiting=0 stage rc
+    for stage in "${stages[@]}"; do
+      [ -e "$claims/$stage" ] && continue
+      if finished "$stage"; then
+        mkdir "$claims/$stage" 2>/dev/null && echo "== $stage: finished before, skipped"
+        continue
+      fi
+      rc=0; readiness "$stage" || rc=$?
+      if [ $rc -eq 2 ]; then
+        mkdir "$claims/$stage" 2>/dev/null && echo "== $stage: skipped, an input it needs is neither finished nor listed" >&2
+        continue
+      fi
+      if [ $rc -eq 1 ]; then waiting=1; continue; fi
+      if mkdir "$claims/$stage" 2>/dev/null; then picked=$stage; break; fi
+    done
+    if [ -z "$picked" ]; then
+      [ $waiting -eq 1 ] || return 0
+      sleep ${RECIPE_POLL_S:-30}
+      continue
+    fi
+    if ! run_stage "$picked"; then
+      touch "$claims/$picked.failed"
+      echo "== $picked failed (runs/$picked.log); the stages that read it are skipped" >&2
+    fi
+  done
+}
+if [ "$lanes" -le 1 ]; then
+  lane
+else
+  for ((i = 1; i <= lanes; ++i)); do lane & done
+  wait
+fi

@@ -89,7 +89,7 @@ TrainRunResult AvsrTrainer::run(const TrainRunOptions& options) {
   const bool useVideo = usesVideo(modality);
 
   RunFolder folder(c.outDir);
-  const std::string latest = folder.open(c.toJson(), options.resume, kResumeInvariantKeys);
+  const std::string latest = folder.open(c.toJson(), options.resume, kResumeInvariantKeys, TrainConfig::normalized);
   const bool resuming = !latest.empty();
 
   // Data.
@@ -363,6 +363,15 @@ TrainRunResult AvsrTrainer::run(const TrainRunOptions& options) {
     sums = {s.at("loss").get<double>(), s.at("ce").get<double>(), s.at("dec").get<double>(),
             s.at("grad_norm").get<double>(), s.at("count").get<std::int64_t>()};
     if (options.progress) std::cerr << "resuming from " << latest << " (step " << step << ")\n";
+  }
+  if (!resuming && !c.initFrom.empty()) {
+    // An earlier composite export of the same layout: its projectors and LoRA branches
+    // go on from where they ended (the LLM and encoders come from avsr.* as always).
+    const SafetensorsSet saved = SafetensorsSet::openDirectory(c.initFrom);
+    for (auto& [prefix, module] : trainableModules()) WeightLoader::load(*module, saved, prefix, runtime);
+    if (composite.lora.enabled()) llm->loadWeights(saved, "llm.", runtime, {}, kLoraGlobs);
+    llm->setTrainableFlags();
+    if (options.progress) std::cerr << "starting from the projectors and LoRA of " << c.initFrom << "\n";
   }
   auto optimizer = Optimization::adamW(parameters, c.train);
   if (resuming) torch::load(*optimizer, (fs::path(latest) / "optimizer.pt").string(), device);

@@ -112,7 +112,7 @@ TrainRunResult CtcTrainer::run(const TrainRunOptions& options) {
   at::globalContext().setUserEnabledMkldnn(onednn);
 
   RunFolder folder(c.outDir);
-  const std::string latest = folder.open(c.toJson(), options.resume, kResumeInvariantKeys);
+  const std::string latest = folder.open(c.toJson(), options.resume, kResumeInvariantKeys, TrainConfig::normalized);
   const bool resuming = !latest.empty();
 
   const AvsrShardReader train = AvsrShardReader::open(c.ctc.corpusDir, "train");
@@ -168,6 +168,18 @@ TrainRunResult CtcTrainer::run(const TrainRunOptions& options) {
     sums.gradNorm = state.at("log_sums").at("grad_norm").get<double>();
     sums.count = state.at("log_sums").at("count").get<std::int64_t>();
     if (options.progress) std::cerr << "resuming from " << latest << " (step " << step << ")\n";
+  }
+  if (!resuming && !c.initFrom.empty()) {
+    // An earlier export: the encoder as its directory stores it, and the CTC head when
+    // the export carries one (exports made before the head moved in do not).
+    const SafetensorsSet weights = SafetensorsSet::openDirectory(c.initFrom);
+    if (audio) WeightLoader::load(*model->audio, weights, "model.encoder.", runtime);
+    else WeightLoader::load(*model->video, weights, "", runtime, {"*num_batches_tracked"});
+    const fs::path headFile = fs::path(c.initFrom) / "ctc_head.safetensors";
+    if (fs::exists(headFile))
+      WeightLoader::load(*model->head, SafetensorsSet::openFile(headFile.string()), "ctc_head.", runtime);
+    for (const auto& p : parameters) p.set_requires_grad(true);
+    if (options.progress) std::cerr << "starting from the weights of " << c.initFrom << "\n";
   }
   auto optimizer = Optimization::adamW(parameters, c.train);
   if (resuming) torch::load(*optimizer, (fs::path(latest) / "optimizer.pt").string(), device);
@@ -370,6 +382,8 @@ TrainRunResult CtcTrainer::run(const TrainRunOptions& options) {
     SafetensorsWriter head;
     WeightLoader::save(*model->head, head, "ctc_head.", torch::kFloat32);
     head.write(folder.file("ctc_head.safetensors"));
+    // Also inside the export, so a bundled encoder can start a later run head and all.
+    head.write((fs::path(exportDir) / "ctc_head.safetensors").string());
     RunFolder::writeJson((fs::path(exportDir) / "training.json").string(),
                          {{"stage", c.stage},
                           {"modality", c.ctc.modality},

@@ -22,6 +22,7 @@
 #include "core/train/CosineSchedule.h"
 #include "core/train/CsvLog.h"
 #include "core/train/DecorrelationLoss.h"
+#include "core/train/DrillWindows.h"
 #include "core/train/Optimization.h"
 #include "core/train/ProgressMeter.h"
 #include "core/train/RunFolder.h"
@@ -59,6 +60,7 @@ struct LmTrainer::Session {
   Tokenizer tokenizer;
   std::unique_ptr<WindowSampler> train;
   std::unique_ptr<WindowSampler> heldout;
+  std::unique_ptr<DrillWindows> drills;  // null when data.drill_fraction is 0
   LlamaForCausalLM model{nullptr};
   std::unique_ptr<torch::optim::AdamW> optimizer;
   std::vector<torch::Tensor> parameters;
@@ -104,8 +106,12 @@ PreparedData prepareData(const TrainConfig& config, bool verbose) {
 
   const fs::path tokenizerPath = outDir / "tokenizer.json";
   if (fs::exists(tokenizerPath)) return {std::move(corpus), Tokenizer::fromFile(tokenizerPath.string())};
-  if (!config.data.tokenizer.empty()) {
-    Tokenizer tokenizer = Tokenizer::fromFile(config.data.tokenizer);
+  // A run that starts from an earlier export keeps that export's ids.
+  const std::string given = !config.data.tokenizer.empty() ? config.data.tokenizer
+                            : !config.initFrom.empty()      ? (fs::path(config.initFrom) / "tokenizer.json").string()
+                                                            : std::string();
+  if (!given.empty()) {
+    Tokenizer tokenizer = Tokenizer::fromFile(given);
     tokenizer.save(tokenizerPath.string());
     return {std::move(corpus), std::move(tokenizer)};
   }
@@ -168,8 +174,9 @@ std::vector<std::string> trainColumns() {
   return {"step", "epoch", "tokens", "lr", "loss", "ce_loss", "dec_loss", "grad_norm", "tokens_per_s", "elapsed_s"};
 }
 
-std::vector<std::string> probeColumns(int numLayers) {
+std::vector<std::string> probeColumns(int numLayers, bool drills) {
   std::vector<std::string> columns = {"step", "tokens", "train_loss", "heldout_loss"};
+  if (drills) columns.push_back("heldout_drill_loss");
   for (auto& name : SinkProbe::columns(numLayers)) columns.push_back(name);
   return columns;
 }
@@ -193,7 +200,7 @@ TrainRunResult LmTrainer::run(const TrainRunOptions& options) {
 
   // The run's folder: a fresh start refuses to overwrite checkpoints.
   RunFolder folder(c.outDir);
-  const std::string latestCheckpoint = folder.open(c.toJson(), options.resume, kResumeInvariantKeys);
+  const std::string latestCheckpoint = folder.open(c.toJson(), options.resume, kResumeInvariantKeys, TrainConfig::normalized);
   const bool resuming = !latestCheckpoint.empty();
 
   // Data.
@@ -211,6 +218,22 @@ TrainRunResult LmTrainer::run(const TrainRunOptions& options) {
               << static_cast<double>(data.corpus.characterCount()) /
                      static_cast<double>(s.train->tokenCount() + s.heldout->tokenCount())
               << " characters per token)\n";
+  }
+  // Held-out drills (from held-out sentences): the probe's loss on their transcript
+  // tokens says whether the model has learnt to copy from the stretched spans.
+  std::unique_ptr<DrillWindows> heldoutDrills;
+  std::vector<std::int64_t> drillInputs, drillTargets;
+  std::vector<std::uint8_t> drillTranscript;
+  if (c.data.drillFraction > 0) {
+    s.drills = std::make_unique<DrillWindows>(
+        DrillWindows::fromLines(s.tokenizer, data.corpus.trainLines(), c.train.seqLength, c.seed));
+    heldoutDrills = std::make_unique<DrillWindows>(
+        DrillWindows::fromLines(s.tokenizer, data.corpus.heldoutLines(), c.train.seqLength, c.seed));
+    const std::int64_t rows = c.probe.heldoutWindows;
+    drillInputs.resize(static_cast<std::size_t>(rows * c.train.seqLength));
+    drillTargets.resize(drillInputs.size());
+    drillTranscript.resize(drillInputs.size());
+    for (std::int64_t row = 0; row < rows; ++row) heldoutDrills->fill(0, row, drillInputs, drillTargets, &drillTranscript);
   }
   const std::int64_t batch = c.batchSize();
   const std::int64_t tokensPerStep = batch * c.train.seqLength;
@@ -237,6 +260,12 @@ TrainRunResult LmTrainer::run(const TrainRunOptions& options) {
     std::cerr << "model: " << c.model.numHiddenLayers << " layers x " << c.model.hiddenSize << ", "
               << c.model.numAttentionHeads << " heads, vocab " << modelConfigValue.vocabSize << ", " << count
               << " parameters on " << s.device.str() << "\n";
+  }
+
+  if (!resuming && !c.initFrom.empty()) {
+    s.model->loadWeights(SafetensorsSet::openDirectory(c.initFrom), "", runtime);
+    for (auto& p : s.model->parameters()) p.set_requires_grad(true);
+    if (options.progress) std::cerr << "starting from the weights of " << c.initFrom << "\n";
   }
 
   // Resume: weights first, then the optimiser built over them takes its state.
@@ -272,7 +301,7 @@ TrainRunResult LmTrainer::run(const TrainRunOptions& options) {
   const int numLayers = modelConfigValue.numHiddenLayers;
   const std::int64_t keepThrough = resuming ? s.step : -1;
   s.trainLog = std::make_unique<CsvLog>((s.outDir / "train.csv").string(), trainColumns(), keepThrough);
-  s.probeLog = std::make_unique<CsvLog>((s.outDir / "probe.csv").string(), probeColumns(numLayers), keepThrough);
+  s.probeLog = std::make_unique<CsvLog>((s.outDir / "probe.csv").string(), probeColumns(numLayers, s.drills != nullptr), keepThrough);
 
   const SinkProbe probe(SinkProbe::Options{c.probe.threshold, c.probe.minQueries});
   const DecorrelationLoss decorrelation(c.decorrelationLambda);
@@ -298,6 +327,33 @@ TrainRunResult LmTrainer::run(const TrainRunOptions& options) {
     return sum / static_cast<double>(heldoutCount * c.train.seqLength);
   };
 
+  // Mean cross-entropy over the held-out drills' transcript tokens.
+  auto heldoutDrillLoss = [&]() {
+    torch::NoGradGuard noGrad;
+    const std::int64_t rows = static_cast<std::int64_t>(drillInputs.size()) / c.train.seqLength;
+    double sum = 0;
+    std::int64_t counted = 0;
+    for (std::int64_t first = 0; first < rows; first += batch) {
+      const std::int64_t n = std::min(batch, rows - first);
+      const auto offset = first * c.train.seqLength;
+      const auto count = n * c.train.seqLength;
+      std::vector<std::int64_t> targets(drillTargets.begin() + offset, drillTargets.begin() + offset + count);
+      for (std::int64_t i = 0; i < count; ++i) {
+        if (!drillTranscript[static_cast<std::size_t>(offset + i)]) targets[static_cast<std::size_t>(i)] = -100;
+        else ++counted;
+      }
+      const torch::Tensor inputs =
+          torch::from_blob(drillInputs.data() + offset, {n, c.train.seqLength}, longOptions).to(s.device);
+      const torch::Tensor targetIds = torch::from_blob(targets.data(), {count}, longOptions).to(s.device);
+      const torch::Tensor logits = s.model->forward(LlamaInput::ids(inputs));
+      sum += torch::nn::functional::cross_entropy(
+                 logits.reshape({count, -1}), targetIds,
+                 torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum).ignore_index(-100))
+                 .item<double>();
+    }
+    return counted > 0 ? sum / static_cast<double>(counted) : 0.0;
+  };
+
   auto runProbe = [&]() {
     const double loss = heldoutLoss();
     s.lastHeldoutLoss = loss;
@@ -305,6 +361,10 @@ TrainRunResult LmTrainer::run(const TrainRunOptions& options) {
     std::vector<double> row = {static_cast<double>(s.step * tokensPerStep),
                                s.probeSums.count > 0 ? s.probeSums.loss / static_cast<double>(s.probeSums.count) : 0.0,
                                loss};
+    if (s.drills) {
+      row.push_back(heldoutDrillLoss());
+      if (options.progress) std::cerr << "probe step " << s.step << ": held-out drill transcript loss " << row.back() << "\n";
+    }
     for (double v : SinkProbe::row(layers)) row.push_back(v);
     s.probeLog->write(s.step, row);
     s.probeSums = {};
@@ -371,6 +431,10 @@ TrainRunResult LmTrainer::run(const TrainRunOptions& options) {
 
     // Forward and loss: [B, T] -> [B, T, V]
     s.train->batch(step, batch, inputs, targets);
+    if (s.drills) {
+      for (std::int64_t row = 0; row < batch; ++row)
+        if (s.drills->isDrill(step, row, c.data.drillFraction)) s.drills->fill(step, row, inputs, targets);
+    }
     const torch::Tensor inputIds = torch::from_blob(inputs.data(), {batch, c.train.seqLength}, longOptions).to(s.device);
     const torch::Tensor targetIds = torch::from_blob(targets.data(), {batch * c.train.seqLength}, longOptions).to(s.device);
     s.optimizer->zero_grad();

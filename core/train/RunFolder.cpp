@@ -70,7 +70,8 @@ std::vector<std::string> RunFolder::checkpoints() const {
   return found;
 }
 
-std::string RunFolder::open(const json& config, bool resume, const std::vector<std::string>& invariantKeys) {
+std::string RunFolder::open(const json& config, bool resume, const std::vector<std::string>& invariantKeys,
+                            const std::function<json(const json&)>& normalize) {
   fs::create_directories(outDir_);
   const std::vector<std::string> existing = checkpoints();
   if (!existing.empty() && !resume) {
@@ -78,7 +79,7 @@ std::string RunFolder::open(const json& config, bool resume, const std::vector<s
   }
   const std::string savedPath = file("train_config.json");
   if (!existing.empty() && fs::exists(savedPath)) {
-    const json saved = readJson(savedPath);
+    const json saved = normalize ? normalize(readJson(savedPath)) : readJson(savedPath);
     for (const auto& key : invariantKeys) {
       const json* a = lookup(saved, key);
       const json* b = lookup(config, key);

@@ -21,8 +21,11 @@ class RunFolder {
   // Creates the folder. With checkpoints present, refuses unless `resume`, and then
   // checks that `config` agrees with the saved train_config.json on `invariantKeys`
   // (dotted paths, "train.seq_length"). Writes `config` as train_config.json.
-  // Returns the newest checkpoint folder ("" for a fresh start).
-  std::string open(const nlohmann::json& config, bool resume, const std::vector<std::string>& invariantKeys);
+  // Returns the newest checkpoint folder ("" for a fresh start). `normalize`, when
+  // given, rewrites the saved config before the comparison (TrainConfig's round trip,
+  // so a key added to the trainer since the run began counts with its default value).
+  std::string open(const nlohmann::json& config, bool resume, const std::vector<std::string>& invariantKeys,
+                   const std::function<nlohmann::json(const nlohmann::json&)>& normalize = {});
 
   const std::string& path() const { return outDir_; }
   std::string file(const std::string& name) const;  // outDir/name

@@ -172,6 +172,7 @@ TrainConfig TrainConfig::fromJson(const nlohmann::json& document, const std::str
   root.read("allow_tf32", c.allowTf32);
   root.read("export_dtype", c.exportDtype);
   root.read("decorrelation_lambda", c.decorrelationLambda);
+  root.read("init_from", c.initFrom);
 
   SectionReader data = root.section("data");
   data.read("wordnet_dir", c.data.wordnetDir);
@@ -179,6 +180,7 @@ TrainConfig TrainConfig::fromJson(const nlohmann::json& document, const std::str
   data.read("text_files", c.data.textFiles);
   data.read("heldout_buckets", c.data.heldoutBuckets);
   data.read("tokenizer", c.data.tokenizer);
+  data.read("drill_fraction", c.data.drillFraction);
   data.finish();
 
   SectionReader tokenizer = root.section("tokenizer");
@@ -282,6 +284,8 @@ void TrainConfig::validate(const std::string& src) const {
 
   require(stage != "lm" || !data.wordnetDir.empty() || !data.fortunesDir.empty() || !data.textFiles.empty(), src, "data",
           "needs at least one of wordnet_dir, fortunes_dir, text_files");
+  require(data.drillFraction >= 0 && data.drillFraction <= 1, src, "data.drill_fraction",
+          "must be in [0, 1]" + found(data.drillFraction));
   require(data.heldoutBuckets >= 1 && data.heldoutBuckets <= 50, src, "data.heldout_buckets",
           "must be in [1, 50]" + found(data.heldoutBuckets));
 
@@ -392,6 +396,10 @@ std::int64_t TrainConfig::intermediateSize() const {
   return (wanted + 63) / 64 * 64;
 }
 
+nlohmann::json TrainConfig::normalized(const nlohmann::json& saved) {
+  return fromJson(saved, "train_config.json").toJson();
+}
+
 nlohmann::json TrainConfig::toJson() const {
   return {{"stage", stage},
           {"seed", seed},
@@ -402,12 +410,14 @@ nlohmann::json TrainConfig::toJson() const {
           {"allow_tf32", allowTf32},
           {"export_dtype", exportDtype},
           {"decorrelation_lambda", decorrelationLambda},
+          {"init_from", initFrom},
           {"data",
            {{"wordnet_dir", data.wordnetDir},
             {"fortunes_dir", data.fortunesDir},
             {"text_files", data.textFiles},
             {"heldout_buckets", data.heldoutBuckets},
-            {"tokenizer", data.tokenizer}}},
+            {"tokenizer", data.tokenizer},
+            {"drill_fraction", data.drillFraction}}},
           {"tokenizer", {{"vocab_size", tokenizer.vocabSize}, {"min_frequency", tokenizer.minFrequency}}},
           {"model",
            {{"hidden_size", model.hiddenSize},

@@ -20,6 +20,7 @@ struct TrainConfig {
     std::vector<std::string> textFiles;   // one sentence per line
     int heldoutBuckets = 4;               // of 100 transcript-hash buckets (TextCorpus): 0-3 = AVSR test + valid
     std::string tokenizer;                // an existing tokenizer.json; empty: train one
+    double drillFraction = 0.0;           // share of windows that are transcription drills (DrillWindows)
   };
   struct TokenizerOptions {
     std::int64_t vocabSize = 4096;        // including the 7 added tokens
@@ -112,6 +113,11 @@ struct TrainConfig {
   bool allowTf32 = true;                  // CUDA matmuls in TF32
   std::string exportDtype = "bf16";       // fp32, fp16 or bf16
   double decorrelationLambda = 0.0;       // λ of DESIGN §2's L_dec; 0: off
+  // An earlier export whose weights start a fresh run instead of the random init, so a
+  // model keeps improving across sessions whose run folders are gone; the optimiser and
+  // schedule start afresh. Stages lm and ctc: an LLM or encoder export (or a bundled part
+  // under models/shared/); stage avsr: a composite export (projectors and LoRA).
+  std::string initFrom;
   Data data;
   TokenizerOptions tokenizer;
   Model model;
@@ -131,6 +137,9 @@ struct TrainConfig {
 
   // Every key with its value (defaults filled in): what fromJson reads back.
   nlohmann::json toJson() const;
+  // A saved config read back and written again: keys added since it was saved appear
+  // with their defaults (how a resumed run compares itself with the run it continues).
+  static nlohmann::json normalized(const nlohmann::json& saved);
   // Throws ConfigError naming the first key whose value is out of range.
   void validate(const std::string& source) const;
 

@@ -187,6 +187,28 @@ class CtcTrainerTest : public QObject {
     QVERIFY(fs::exists(scratch() / "audio" / "ctc_head.safetensors"));
   }
 
+  void initFromAnExportLoadsEncoderAndHead() {
+    // One step at a vanishing learning rate: the new run's export must be the export it
+    // started from, encoder and CTC head (the head now travels inside the export).
+    const fs::path source = scratch() / "audio" / "export";
+    QVERIFY(fs::exists(source / "ctc_head.safetensors"));
+    TrainConfig warm = config("audio-warm", "audio");
+    warm.initFrom = source.string();
+    warm.applyOverride("train.warmup_steps=0");
+    warm.applyOverride("train.steps=1");
+    warm.applyOverride("train.lr=1e-12");
+    QVERIFY(CtcTrainer(warm).run(quiet()).finished);
+    const fs::path target = scratch() / "audio-warm" / "export";
+    for (const auto& [file, key] : {std::pair<std::string, std::string>{"model.safetensors", "model.encoder.layers.0.fc1.weight"},
+                                    {"ctc_head.safetensors", "ctc_head.weight"}}) {
+      const auto a = SafetensorsFile::open((source / file).string())->tensor(key).toFloat();
+      const auto b = SafetensorsFile::open((target / file).string())->tensor(key).toFloat();
+      QCOMPARE(a.values.size(), b.values.size());
+      for (std::size_t i = 0; i < a.values.size(); ++i)
+        QVERIFY2(std::fabs(a.values[i] - b.values[i]) < 1e-6f, qPrintable(QString::fromStdString(key)));
+    }
+  }
+
   void videoEncoderTrainsAndExports() {
     TrainConfig video = config("video", "video");
     video.applyOverride("train.steps=3");

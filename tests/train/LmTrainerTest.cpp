@@ -183,6 +183,65 @@ class LmTrainerTest : public QObject {
     QVERIFY(fs::exists(run / "export" / "training.json"));
   }
 
+  void initFromAnExportStartsWhereItEnded() {
+    // A fresh run from the straight run's export (fp32) starts at that run's loss, well
+    // below a random start, and keeps its tokenizer.
+    TrainConfig config = tinyConfig("warm");
+    config.initFrom = (scratch() / "straight" / "export").string();
+    config.train.steps = 3;
+    const TrainRunResult warm = LmTrainer(config).run(quiet());
+    QVERIFY(warm.finished);
+    const double fresh = straight_.steps.front().ceLoss;
+    const double ended = straight_.steps.back().ceLoss;
+    const double started = warm.steps.front().ceLoss;
+    QVERIFY2(started < fresh - 1.0 && std::fabs(started - ended) < 0.5,
+             qPrintable(QString("fresh %1, ended %2, warm start %3").arg(fresh).arg(ended).arg(started)));
+    QCOMPARE(readLines(scratch() / "warm" / "tokenizer.json"), readLines(scratch() / "straight" / "export" / "tokenizer.json"));
+
+    // A folder without weights is named in the error.
+    TrainConfig broken = tinyConfig("warm-broken");
+    broken.initFrom = scratch().string();
+    broken.data.tokenizer = (scratch() / "straight" / "export" / "tokenizer.json").string();
+    try {
+      LmTrainer(broken).run(quiet());
+      QFAIL("a folder without weights was accepted");
+    } catch (const Error& error) {
+      QVERIFY2(std::string(error.what()).find("model.safetensors") != std::string::npos, error.what());
+    }
+  }
+
+  void runSavedBeforeNewKeysResumes() {
+    // A run folder written by an older trainer lacks the keys added since (init_from,
+    // data.drill_fraction): at their defaults they do not make it another experiment.
+    TrainRunOptions firstHalf = quiet();
+    firstHalf.stopAfterStep = 10;
+    QVERIFY(!LmTrainer(tinyConfig("older")).run(firstHalf).finished);
+    const fs::path saved = scratch() / "older" / "train_config.json";
+    nlohmann::json config = nlohmann::json::parse(std::ifstream(saved));
+    config.erase("init_from");
+    config["data"].erase("drill_fraction");
+    std::ofstream(saved) << config.dump(2);
+    TrainRunOptions rest = quiet();
+    rest.resume = true;
+    QVERIFY(LmTrainer(tinyConfig("older")).run(rest).finished);
+  }
+
+  void drillWindowsReachTheBatches() {
+    // Half the rows drills: the first steps' losses differ from the plain run's (same
+    // seed, same init), and a second run with the same seed repeats them exactly.
+    TrainConfig config = tinyConfig("drills");
+    config.data.drillFraction = 0.5;
+    config.train.steps = 4;
+    const TrainRunResult first = LmTrainer(config).run(quiet());
+    QVERIFY(first.finished);
+    QVERIFY(std::fabs(first.steps[0].loss - straight_.steps[0].loss) > 1e-4);
+    fs::remove_all(scratch() / "drills");
+    const TrainRunResult second = LmTrainer(config).run(quiet());
+    for (std::size_t i = 0; i < first.steps.size(); ++i)
+      QVERIFY(std::fabs(first.steps[i].loss - second.steps[i].loss) <= kCurveTolerance);
+    for (const auto& step : first.steps) QVERIFY(std::isfinite(step.loss));
+  }
+
   void decorrelationTermIsAddedToTheLoss() {
     TrainConfig config = tinyConfig("decorrelated");
     config.applyOverride("decorrelation_lambda=10");

@@ -1,0 +1,118 @@
+#include "core/train/DrillWindows.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "core/base/Error.h"
+#include "core/model/AvsrConfig.h"
+#include "core/text/Tokenizer.h"
+#include "core/train/StepHash.h"
+
+namespace sinkscope {
+
+namespace {
+
+// Purposes of the row hash (StepHash::of), one per independent choice.
+constexpr std::uint64_t kPurposeIsDrill = 0xd1;
+constexpr std::uint64_t kPurposeContent = 0xd2;
+
+// A small generator seeded from the row hash: every draw inside one window.
+class RowRandom {
+ public:
+  explicit RowRandom(std::uint64_t state) : state_(state) {}
+  std::uint64_t next() { return state_ = StepHash::mix(state_); }
+  std::int64_t below(std::int64_t n) { return static_cast<std::int64_t>(next() % static_cast<std::uint64_t>(n)); }
+  double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+
+ private:
+  std::uint64_t state_;
+};
+
+std::int64_t requireId(const Tokenizer& tokenizer, const std::string& token) {
+  const auto id = tokenizer.tokenId(token);
+  if (!id) throw FormatError(tokenizer.source() + ": transcription drills need the token " + token);
+  return *id;
+}
+
+}  // namespace
+
+DrillWindows::DrillWindows(std::vector<std::vector<std::int32_t>> sentences, Ids ids, std::int64_t seqLength,
+                           std::int64_t vocabSize, std::uint64_t seed)
+    : ids_(std::move(ids)), seqLength_(seqLength), vocabSize_(vocabSize), seed_(seed) {
+  for (auto& sentence : sentences)
+    if (!sentence.empty()) sentences_.push_back(std::move(sentence));
+  if (sentences_.empty()) throw Error("transcription drills: no non-empty sentence");
+  if (ids_.prompts.size() != 3) throw Error("transcription drills: need the ASR, VSR and AVSR prompts");
+}
+
+DrillWindows DrillWindows::fromLines(const Tokenizer& tokenizer, const std::vector<std::string>& lines,
+                                     std::int64_t seqLength, std::uint64_t seed) {
+  std::vector<std::vector<std::int32_t>> sentences;
+  sentences.reserve(lines.size());
+  for (const auto& line : lines) {
+    const auto ids = tokenizer.encode(line, false);
+    sentences.emplace_back(ids.begin(), ids.end());
+  }
+  const AvsrConfig defaults;  // the prompts and delimiters the fine-tuning uses
+  Ids ids;
+  ids.bos = requireId(tokenizer, "<|begin_of_text|>");
+  ids.eos = requireId(tokenizer, "<|end_of_text|>");
+  ids.audioStart = requireId(tokenizer, defaults.audioStartToken);
+  ids.audioEnd = requireId(tokenizer, defaults.audioEndToken);
+  ids.videoStart = requireId(tokenizer, defaults.videoStartToken);
+  ids.videoEnd = requireId(tokenizer, defaults.videoEndToken);
+  for (const Modality modality : {Modality::Asr, Modality::Vsr, Modality::Avsr})
+    ids.prompts.push_back(tokenizer.encode(defaults.prompts.at(modality), false));
+  return DrillWindows(std::move(sentences), std::move(ids), seqLength, tokenizer.vocabSize(), seed);
+}
+
+bool DrillWindows::isDrill(std::int64_t step, std::int64_t row, double fraction) const {
+  if (fraction <= 0) return false;
+  RowRandom random(StepHash::of(seed_, step, row, kPurposeIsDrill));
+  return random.uniform() < fraction;
+}
+
+void DrillWindows::fill(std::int64_t step, std::int64_t row, std::vector<std::int64_t>& inputs,
+                        std::vector<std::int64_t>& targets, std::vector<std::uint8_t>* transcript) const {
+  RowRandom random(StepHash::of(seed_, step, row, kPurposeContent));
+  // Swapped-in tokens are ordinary ones: sinkscope's BPE puts the special ids last
+  // (another tokenizer may not; then any id may be swapped in).
+  std::int64_t ordinaryLimit = std::min({vocabSize_, ids_.bos, ids_.eos, ids_.audioStart, ids_.audioEnd,
+                                         ids_.videoStart, ids_.videoEnd});
+  if (ordinaryLimit < vocabSize_ / 2) ordinaryLimit = vocabSize_;
+  // One sequence of seqLength + 1 tokens; inputs are its first T, targets its last T.
+  std::vector<std::int64_t> sequence{ids_.bos};
+  std::vector<std::uint8_t> spoken{0};  // per sequence position: a transcript token or its EOS
+  const auto wanted = static_cast<std::size_t>(seqLength_ + 1);
+  while (sequence.size() < wanted) {
+    const auto& sentence = sentences_[static_cast<std::size_t>(random.below(static_cast<std::int64_t>(sentences_.size())))];
+    const auto modality = random.below(3);  // 0 ASR, 1 VSR, 2 AVSR
+    auto stretched = [&](std::int64_t start, std::int64_t end) {
+      sequence.push_back(start);
+      for (const std::int32_t token : sentence) {
+        const std::int64_t repeats = 1 + random.below(kMaxRepeat);
+        for (std::int64_t k = 0; k < repeats; ++k) {
+          const bool swap = random.uniform() < kSwapProbability;
+          sequence.push_back(swap ? random.below(ordinaryLimit) : token);
+        }
+      }
+      sequence.push_back(end);
+    };
+    if (modality != 1) stretched(ids_.audioStart, ids_.audioEnd);
+    if (modality != 0) stretched(ids_.videoStart, ids_.videoEnd);
+    const auto& prompt = ids_.prompts[static_cast<std::size_t>(modality)];
+    sequence.insert(sequence.end(), prompt.begin(), prompt.end());
+    spoken.resize(sequence.size(), 0);
+    sequence.insert(sequence.end(), sentence.begin(), sentence.end());
+    sequence.push_back(ids_.eos);
+    spoken.resize(sequence.size(), 1);
+  }
+  const auto offset = static_cast<std::size_t>(row * seqLength_);
+  for (std::int64_t t = 0; t < seqLength_; ++t) {
+    inputs[offset + static_cast<std::size_t>(t)] = sequence[static_cast<std::size_t>(t)];
+    targets[offset + static_cast<std::size_t>(t)] = sequence[static_cast<std::size_t>(t + 1)];
+    if (transcript) (*transcript)[offset + static_cast<std::size_t>(t)] = spoken[static_cast<std::size_t>(t + 1)];
+  }
+}
+
+}  // namespace sinkscope

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace sinkscope {
+
+class Tokenizer;
+
+// Transcription drills for the text pretraining (data.drill_fraction): windows laid out
+// like the AVSR fine-tuning's sequences, with the "encoder tokens" replaced by the
+// transcript's own tokens, each repeated 1-4 times and now and then swapped for a random
+// one:
+//   BOS <audio> a a b c c c d </audio> Transcribe speech to text. a b c d EOS <audio> ...
+// (or the <video> / both-modality layouts with their prompts), drills packed until the
+// window is full. A billion-parameter LLM brings the skill of copying a stretched, noisy
+// span from its context; a CPU-sized one trained on plain text does not, and then has
+// to learn it through rank-16 LoRA during the fine-tuning, which it did not (see
+// docs/training.md). With drills the fine-tuning's projectors only have to map encoder
+// frames onto token embeddings. Like WindowSampler, a row is a pure function of
+// (seed, step, row).
+class DrillWindows {
+ public:
+  struct Ids {
+    std::int64_t bos = 0, eos = 0, audioStart = 0, audioEnd = 0, videoStart = 0, videoEnd = 0;
+    std::vector<std::vector<std::int64_t>> prompts;  // ASR, VSR, AVSR prompt tokens
+  };
+  static constexpr int kMaxRepeat = 4;
+  static constexpr double kSwapProbability = 0.1;
+
+  DrillWindows(std::vector<std::vector<std::int32_t>> sentences, Ids ids, std::int64_t seqLength,
+               std::int64_t vocabSize, std::uint64_t seed);
+  // Encodes `lines` (no special tokens) with `tokenizer`; the special ids from it.
+  static DrillWindows fromLines(const Tokenizer& tokenizer, const std::vector<std::string>& lines,
+                                std::int64_t seqLength, std::uint64_t seed);
+
+  // Whether batch row `row` of step `step` is a drill, given the share of drill rows.
+  bool isDrill(std::int64_t step, std::int64_t row, double fraction) const;
+  // Writes the drill window of (step, row) into inputs/targets at offset row * T; with
+  // `transcript`, also marks (1) the targets that are transcript tokens or their EOS,
+  // the part a model can only get right by copying from the stretched spans.
+  void fill(std::int64_t step, std::int64_t row, std::vector<std::int64_t>& inputs,
+            std::vector<std::int64_t>& targets, std::vector<std::uint8_t>* transcript = nullptr) const;
+
+ private:
+  std::vector<std::vector<std::int32_t>> sentences_;
+  Ids ids_;
+  std::int64_t seqLength_;
+  std::int64_t vocabSize_;
+  std::uint64_t seed_;
+};
+
+}  // namespace sinkscope

@@ -1,0 +1,122 @@
+#include <QtTest>
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "core/train/DrillWindows.h"
+
+using namespace sinkscope;
+
+namespace {
+
+// Ids as sinkscope's BPE lays them out: ordinary tokens first, the special ones last.
+constexpr std::int64_t kVocab = 100;
+DrillWindows::Ids ids() {
+  DrillWindows::Ids result;
+  result.bos = 93;
+  result.eos = 94;
+  result.audioStart = 95;
+  result.audioEnd = 96;
+  result.videoStart = 97;
+  result.videoEnd = 98;
+  result.prompts = {{10, 11}, {12, 13}, {14, 15, 16}};
+  return result;
+}
+// Sentences of distinct ordinary tokens (20-89), so a drill's parts can be told apart.
+std::vector<std::vector<std::int32_t>> sentences() {
+  return {{20, 21, 22}, {30, 31, 32, 33, 34}, {40}, {50, 51, 52, 53, 54, 55, 56, 57}, {60, 61}};
+}
+constexpr std::int64_t kT = 64;
+
+}  // namespace
+
+class DrillWindowsTest : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void windowIsLaidOutLikeAnAvsrSequence() {
+    const DrillWindows drills(sentences(), ids(), kT, kVocab, 5);
+    const auto known = sentences();
+    const DrillWindows::Ids special = ids();
+    std::int64_t stretchedTokens = 0, keptTokens = 0;  // swaps replace ~10 %
+    for (std::int64_t row = 0; row < 20; ++row) {
+      std::vector<std::int64_t> inputs(static_cast<std::size_t>(2 * kT), -1), targets(inputs.size(), -1);
+      drills.fill(7 + row, 1, inputs, targets);  // row 1 of the batch: offset T
+      QCOMPARE(inputs[0], std::int64_t(-1));  // row 0 untouched
+      QCOMPARE(inputs[kT], special.bos);
+      for (std::int64_t t = 0; t + 1 < kT; ++t) QCOMPARE(targets[static_cast<std::size_t>(kT + t)], inputs[static_cast<std::size_t>(kT + t + 1)]);
+
+      // Walk the drills that fit wholly: delimited stretch(es), a prompt, the sentence, EOS.
+      std::vector<std::int64_t> seq(inputs.begin() + kT, inputs.end());
+      seq.push_back(targets.back());
+      std::size_t i = 1, complete = 0;
+      while (i < seq.size()) {
+        std::vector<std::vector<std::int64_t>> stretches;
+        while (i < seq.size() && (seq[i] == special.audioStart || seq[i] == special.videoStart)) {
+          const std::int64_t end = seq[i] == special.audioStart ? special.audioEnd : special.videoEnd;
+          const auto close = std::find(seq.begin() + static_cast<std::ptrdiff_t>(i), seq.end(), end);
+          if (close == seq.end()) { i = seq.size(); break; }
+          stretches.emplace_back(seq.begin() + static_cast<std::ptrdiff_t>(i) + 1, close);
+          i = static_cast<std::size_t>(close - seq.begin()) + 1;
+        }
+        if (i >= seq.size()) break;
+        QVERIFY(!stretches.empty() && stretches.size() <= 2);
+        const auto& prompt = special.prompts[stretches.size() == 2 ? 2 : (seq[i - 1] == special.audioEnd ? 0 : 1)];
+        if (i + prompt.size() > seq.size()) break;
+        QVERIFY(std::equal(prompt.begin(), prompt.end(), seq.begin() + static_cast<std::ptrdiff_t>(i)));
+        i += prompt.size();
+        const auto eos = std::find(seq.begin() + static_cast<std::ptrdiff_t>(i), seq.end(), special.eos);
+        if (eos == seq.end()) break;
+        const std::vector<std::int64_t> said(seq.begin() + static_cast<std::ptrdiff_t>(i), eos);
+        const auto match = std::find_if(known.begin(), known.end(), [&](const auto& s) {
+          return std::equal(s.begin(), s.end(), said.begin(), said.end());
+        });
+        QVERIFY2(match != known.end(), "the response is not one of the sentences");
+        for (const auto& stretch : stretches) {
+          // Each token 1-4 times; swaps replace some with ordinary tokens, never special ones.
+          QVERIFY(stretch.size() >= said.size() && stretch.size() <= 4 * said.size());
+          const auto fromSentence = std::count_if(stretch.begin(), stretch.end(), [&](std::int64_t t) {
+            return std::find(said.begin(), said.end(), t) != said.end();
+          });
+          stretchedTokens += static_cast<std::int64_t>(stretch.size());
+          keptTokens += fromSentence;
+          for (const auto t : stretch) QVERIFY(t >= 0 && t < special.bos);
+        }
+        i = static_cast<std::size_t>(eos - seq.begin()) + 1;
+        ++complete;
+      }
+      QVERIFY2(complete >= 1, "no whole drill in a 64-token window");
+    }
+    QVERIFY2(keptTokens * 100 >= stretchedTokens * 80 && keptTokens < stretchedTokens,
+             qPrintable(QString("%1 of %2 stretched tokens from the sentence").arg(keptTokens).arg(stretchedTokens)));
+  }
+
+  void rowsArePureFunctionsOfSeedStepAndRow() {
+    const DrillWindows a(sentences(), ids(), kT, kVocab, 5), b(sentences(), ids(), kT, kVocab, 5),
+        other(sentences(), ids(), kT, kVocab, 6);
+    std::vector<std::int64_t> x(static_cast<std::size_t>(kT)), y(x.size()), z(x.size()), tx(x.size()), ty(x.size()),
+        tz(x.size());
+    a.fill(11, 0, x, tx);
+    b.fill(11, 0, y, ty);
+    other.fill(11, 0, z, tz);
+    QCOMPARE(x, y);
+    QCOMPARE(tx, ty);
+    QVERIFY(x != z);
+    b.fill(12, 0, y, ty);
+    QVERIFY(x != y);
+  }
+
+  void drillShareFollowsTheFraction() {
+    const DrillWindows drills(sentences(), ids(), kT, kVocab, 5);
+    int count = 0;
+    for (std::int64_t step = 1; step <= 500; ++step)
+      for (std::int64_t row = 0; row < 8; ++row) count += drills.isDrill(step, row, 0.3) ? 1 : 0;
+    QVERIFY2(count > 1100 && count < 1300, qPrintable(QString::number(count)));
+    QVERIFY(!drills.isDrill(1, 0, 0.0));
+    QVERIFY(drills.isDrill(1, 0, 1.0));
+  }
+};
+
+QTEST_APPLESS_MAIN(DrillWindowsTest)
+#include "DrillWindowsTest.moc"

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# CTest: scripts/train_recipe.sh with LANES=2 and a stand-in trainer (training itself is
+# covered by the *TrainerTest binaries; this checks the scheduling): every stage runs once,
+# no fine-tuning starts before the exports it reads are finished, per-stage SET_ values
+# reach only their stage, a failed encoder skips its dependants, and a second invocation
+# skips what is finished.
+set -euo pipefail
+repo=$1
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+cat > "$scratch/trainer" <<'TRAINER'
+#!/usr/bin/env bash
+stage=$(basename "$2" .json)
+echo "start $stage $(date +%s%N) $*" >> "$LOG"
+sleep 0.$((RANDOM % 3))
+echo "end $stage $(date +%s%N)" >> "$LOG"
+[ "$stage" = "${FAIL_STAGE:-}" ] && exit 1
+mkdir -p "runs/$stage/export"
+echo '{"schedule_completed": true}' > "runs/$stage/export/training.json"
+TRAINER
+chmod +x "$scratch/trainer"
+fail() { echo "FAIL: $*" >&2; exit 1; }
+run() { WORK_DIR=$scratch/work TRAIN=$scratch/trainer NICE=0 LANES=2 RECIPE_POLL_S=0.1 "$repo/scripts/train_recipe.sh" > "$scratch/out" 2>&1; }
+time_of() { awk -v what="$1" -v s="$2" '$1 == what && $2 == s { print $3 }' "$LOG"; }
+
+export LOG=$scratch/log SET_ctc_audio="train.epochs=2.5"
+run
+[ "$(grep -c '^start' "$LOG")" -eq 15 ] || fail "expected 15 stages, got: $(cat "$LOG")"
+for stage in avsr-asr-low avsr-vsr-high avsr-avsr-low-dec; do
+  started=$(time_of start "$stage")
+  for input in lm-demo ctc-audio ctc-video; do
+    case "$stage:$input" in avsr-asr-*:ctc-video | avsr-vsr-*:ctc-audio) continue ;; esac
+    [ "$(time_of end "$input")" -lt "$started" ] || fail "$stage started before $input ended"
+  done
+done
+grep '^start ctc-audio ' "$LOG" | grep -q 'train.epochs=2.5' || fail "SET_ctc_audio did not reach ctc-audio"
+grep '^start ' "$LOG" | grep -v '^start ctc-audio ' | grep -q 'train.epochs=2.5' && fail "SET_ctc_audio reached another stage"
+grep -q 'threads=1' "$LOG" || fail "lanes should run one thread each"
+
+: > "$LOG"
+run
+[ ! -s "$LOG" ] || fail "finished stages ran again: $(cat "$LOG")"
+[ "$(grep -c 'finished before, skipped' "$scratch/out")" -eq 15 ] || fail "expected 15 skips: $(cat "$scratch/out")"
+
+rm -rf "$scratch/work"; : > "$LOG"
+FAIL_STAGE=ctc-video run || true
+grep -q '^start avsr-asr-high-dec ' "$LOG" || fail "ASR stages should still run"
+grep -q '^start avsr-vsr-\|^start avsr-avsr-' "$LOG" && fail "stages reading the failed video encoder ran"
+grep -q 'ctc-video failed' "$scratch/out" || fail "the failure was not reported"
+echo "train_recipe.sh lanes: ok"
