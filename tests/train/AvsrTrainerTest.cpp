@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "core/base/Error.h"
+#include "core/io/Safetensors.h"
 #include "core/model/AvsrModel.h"
 #include "core/model/VideoEncoder.h"
 #include "core/model/WhisperEncoder.h"
@@ -205,6 +206,30 @@ class AvsrTrainerTest : public QObject {
     greedy.numBeams = 1;
     const auto trace = model->transcribe(media, Modality::Avsr, greedy, CaptureSpec{});
     QVERIFY(trace != nullptr);
+  }
+
+  void initFromACompositeExportKeepsItsProjectorsAndLora() {
+    // A 1-step run at a vanishing learning rate from the straight run's export: its own
+    // export carries the same projector and LoRA weights (a random start would not).
+    TrainConfig warm = config("avsr-warm");
+    warm.initFrom = (scratch() / "avsr" / "export").string();
+    warm.applyOverride("train.epochs=0");
+    warm.applyOverride("train.warmup_steps=0");
+    warm.applyOverride("train.steps=1");
+    warm.applyOverride("train.lr=1e-12");
+    QVERIFY(AvsrTrainer(warm).run(quiet()).finished);
+    const auto before = SafetensorsFile::open((scratch() / "avsr" / "export" / "model.safetensors").string());
+    const auto after = SafetensorsFile::open((scratch() / "avsr-warm" / "export" / "model.safetensors").string());
+    int lora = 0, projector = 0;
+    for (const auto& key : before->keys()) {
+      lora += key.find("lora_") != std::string::npos ? 1 : 0;
+      projector += key.rfind("audio_proj.", 0) == 0 ? 1 : 0;
+      const auto a = before->tensor(key).toFloat(), b = after->tensor(key).toFloat();
+      QCOMPARE(a.values.size(), b.values.size());
+      for (std::size_t i = 0; i < a.values.size(); ++i)
+        QVERIFY2(std::fabs(a.values[i] - b.values[i]) < 1e-6f, key.c_str());
+    }
+    QVERIFY(lora > 0 && projector > 0);
   }
 
   void audioOnlyModelHasNoVideoPart() {
