@@ -56,6 +56,12 @@ std::string partStage(const json& training) {
   if (stage == "lm") {
     out << " (" << number(training.value("tokens", json()), 3) << " tokens), held-out loss "
         << number(training.value("heldout_loss_nats_per_token", json())) << " nats/token";
+  } else if (stage == "ctc") {
+    // The CTC head spells characters, so its word error rate is a harsh measure of what
+    // the encoder carries; the loss per character says more.
+    out << " (" << number(training.value("epochs", json()), 3) << " epochs), valid CTC loss "
+        << number(training.value("valid_ctc_loss", json())) << " nats/character, greedy WER of its CTC head "
+        << percent(training.value("valid_greedy_wer", json()));
   } else {
     out << " (" << number(training.value("epochs", json()), 3) << " epochs), valid greedy WER "
         << percent(training.value("valid_greedy_wer", json()));
@@ -126,7 +132,9 @@ std::string ModelCard::compose(const std::string& modelDir, const std::string& r
   if (!metricsMarkdown.empty()) {
     md << metricsMarkdown << "\n";
   } else {
-    md << "Greedy WER on 100 clean validation utterances at the end of fine-tuning: "
+    const json& avsr = training.value("config", json::object()).value("avsr", json::object());
+    md << "Greedy WER on the first " << avsr.value("eval_utterances", 100)
+       << " clean validation utterances at the end of fine-tuning: "
        << percent(training.value("valid_greedy_wer", json())) << ". The full table is docs/results.md.\n";
   }
   return md.str();
