@@ -11,7 +11,9 @@ build=${SINKSCOPE_BUILD_DIR:-$root/build}
 out=${1:-$root/docs/screenshots}
 mkdir -p "$out"
 app="$build/app/sinkscope"
-model="$build/models/default"
+# The bundled low-rate AVSR baseline (run.sh's default), else the random-initialised one.
+model="$root/models/avsr-low"
+[ -f "$model/config.json" ] || model="$build/models/default"
 clip="$root/../shared/media/grid_s2_swwp2s.mpg"
 shot() {
   local name=$1; shift
@@ -24,11 +26,14 @@ shot clip --clip "$clip"
 shot text --prompt "the quick brown fox jumps over the lazy dog"
 shot teaching --clip "$clip" --teaching
 shot tools --clip "$clip" --raise "Heads,Decoding steps,Interventions"
-# Compare mode needs a second model: until trained baseline/decorrelated pairs are
-# bundled, a second random-initialised model (seed 1) stands in for it.
-other=$(mktemp -d)/seed1
-"$build/app/sinkscope-cli" init --out "$other" --seed 1 \
-  --tokenizer "$root/tests/fixtures/text/llama3_bpe.tokenizer.json" >/dev/null
+# Compare mode: the baseline against its decorrelated twin when both are bundled, else a
+# second random-initialised model (seed 1).
+other="$root/models/avsr-low-dec"
+if [ ! -f "$other/config.json" ]; then
+  other=$(mktemp -d)/seed1
+  "$build/app/sinkscope-cli" init --out "$other" --seed 1 \
+    --tokenizer "$root/tests/fixtures/text/llama3_bpe.tokenizer.json" >/dev/null
+fi
 shot compare --clip "$clip" --compare "$other"
 
 # Live mode: the lrs2 clip plays as the camera, jfk.wav goes into a private PulseAudio
