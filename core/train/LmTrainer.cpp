@@ -45,6 +45,9 @@ constexpr std::int64_t kTimingSteps = 16;
 // checkpoints and the export.
 constexpr double kBudgetShareForSteps = 0.85;
 
+// Targets cross_entropy skips (the held-out drills' non-transcript positions).
+constexpr std::int64_t kIgnoredTarget = -100;
+
 // Keys a resumed run must share with the run it continues, or the curve it
 // continues would not be the same experiment.
 const std::vector<std::string> kResumeInvariantKeys = {"seed", "stage", "decorrelation_lambda", "data", "tokenizer",
@@ -221,19 +224,20 @@ TrainRunResult LmTrainer::run(const TrainRunOptions& options) {
   }
   // Held-out drills (from held-out sentences): the probe's loss on their transcript
   // tokens says whether the model has learnt to copy from the stretched spans.
-  std::unique_ptr<DrillWindows> heldoutDrills;
+  // Only transcript targets count: the others are set to kIgnoredTarget once, here.
   std::vector<std::int64_t> drillInputs, drillTargets;
-  std::vector<std::uint8_t> drillTranscript;
   if (c.data.drillFraction > 0) {
     s.drills = std::make_unique<DrillWindows>(
         DrillWindows::fromLines(s.tokenizer, data.corpus.trainLines(), c.train.seqLength, c.seed));
-    heldoutDrills = std::make_unique<DrillWindows>(
-        DrillWindows::fromLines(s.tokenizer, data.corpus.heldoutLines(), c.train.seqLength, c.seed));
+    const DrillWindows heldoutDrills =
+        DrillWindows::fromLines(s.tokenizer, data.corpus.heldoutLines(), c.train.seqLength, c.seed);
     const std::int64_t rows = c.probe.heldoutWindows;
     drillInputs.resize(static_cast<std::size_t>(rows * c.train.seqLength));
     drillTargets.resize(drillInputs.size());
-    drillTranscript.resize(drillInputs.size());
-    for (std::int64_t row = 0; row < rows; ++row) heldoutDrills->fill(0, row, drillInputs, drillTargets, &drillTranscript);
+    std::vector<std::uint8_t> transcript(drillInputs.size());
+    for (std::int64_t row = 0; row < rows; ++row) heldoutDrills.fill(0, row, drillInputs, drillTargets, &transcript);
+    for (std::size_t i = 0; i < transcript.size(); ++i)
+      if (!transcript[i]) drillTargets[i] = kIgnoredTarget;
   }
   const std::int64_t batch = c.batchSize();
   const std::int64_t tokensPerStep = batch * c.train.seqLength;
@@ -307,51 +311,33 @@ TrainRunResult LmTrainer::run(const TrainRunOptions& options) {
   const DecorrelationLoss decorrelation(c.decorrelationLambda);
   const auto longOptions = torch::TensorOptions().dtype(torch::kInt64);
 
-  auto heldoutLoss = [&]() {
+  // Mean cross-entropy (nats per counted token) of `rows` windows, a batch at a time;
+  // targets equal to kIgnoredTarget are not counted.
+  auto meanCrossEntropy = [&](std::vector<std::int64_t>& inputs, std::vector<std::int64_t>& targets,
+                              std::int64_t rows) {
     torch::NoGradGuard noGrad;
-    double sum = 0;
-    for (std::int64_t first = 0; first < heldoutCount; first += batch) {
-      const std::int64_t rows = std::min(batch, heldoutCount - first);
-      const auto offset = first * c.train.seqLength;
-      const auto count = rows * c.train.seqLength;
-      const torch::Tensor inputs =
-          torch::from_blob(heldoutInputs.data() + offset, {rows, c.train.seqLength}, longOptions).to(s.device);
-      const torch::Tensor targets =
-          torch::from_blob(heldoutTargets.data() + offset, {count}, longOptions).to(s.device);
-      const torch::Tensor logits = s.model->forward(LlamaInput::ids(inputs));  // [rows, T, V]
-      sum += torch::nn::functional::cross_entropy(
-                 logits.reshape({count, -1}), targets,
-                 torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
-                 .item<double>();
-    }
-    return sum / static_cast<double>(heldoutCount * c.train.seqLength);
-  };
-
-  // Mean cross-entropy over the held-out drills' transcript tokens.
-  auto heldoutDrillLoss = [&]() {
-    torch::NoGradGuard noGrad;
-    const std::int64_t rows = static_cast<std::int64_t>(drillInputs.size()) / c.train.seqLength;
     double sum = 0;
     std::int64_t counted = 0;
     for (std::int64_t first = 0; first < rows; first += batch) {
       const std::int64_t n = std::min(batch, rows - first);
       const auto offset = first * c.train.seqLength;
       const auto count = n * c.train.seqLength;
-      std::vector<std::int64_t> targets(drillTargets.begin() + offset, drillTargets.begin() + offset + count);
-      for (std::int64_t i = 0; i < count; ++i) {
-        if (!drillTranscript[static_cast<std::size_t>(offset + i)]) targets[static_cast<std::size_t>(i)] = -100;
-        else ++counted;
-      }
-      const torch::Tensor inputs =
-          torch::from_blob(drillInputs.data() + offset, {n, c.train.seqLength}, longOptions).to(s.device);
-      const torch::Tensor targetIds = torch::from_blob(targets.data(), {count}, longOptions).to(s.device);
-      const torch::Tensor logits = s.model->forward(LlamaInput::ids(inputs));
+      const torch::Tensor inputIds =
+          torch::from_blob(inputs.data() + offset, {n, c.train.seqLength}, longOptions).to(s.device);
+      const torch::Tensor targetIds = torch::from_blob(targets.data() + offset, {count}, longOptions).to(s.device);
+      const torch::Tensor logits = s.model->forward(LlamaInput::ids(inputIds));  // [n, T, V]
       sum += torch::nn::functional::cross_entropy(
                  logits.reshape({count, -1}), targetIds,
-                 torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum).ignore_index(-100))
+                 torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum).ignore_index(kIgnoredTarget))
                  .item<double>();
+      counted += targetIds.ne(kIgnoredTarget).sum().item<std::int64_t>();
     }
     return counted > 0 ? sum / static_cast<double>(counted) : 0.0;
+  };
+  auto heldoutLoss = [&]() { return meanCrossEntropy(heldoutInputs, heldoutTargets, heldoutCount); };
+  // The held-out drills' transcript tokens: low once the model copies from the spans.
+  auto heldoutDrillLoss = [&]() {
+    return meanCrossEntropy(drillInputs, drillTargets, static_cast<std::int64_t>(drillInputs.size()) / c.train.seqLength);
   };
 
   auto runProbe = [&]() {
