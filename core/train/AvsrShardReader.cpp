@@ -116,4 +116,11 @@ AvsrShardReader::Utterance AvsrShardReader::at(std::size_t i) const {
   return u;
 }
 
+std::vector<std::int64_t> AvsrShardReader::lengths() const {
+  std::vector<std::int64_t> out;
+  out.reserve(index_.size());
+  for (std::size_t i = 0; i < index_.size(); ++i) out.push_back(at(i).samples);
+  return out;
+}
+
 }  // namespace sinkscope

@@ -34,6 +34,8 @@ class AvsrShardReader {
   std::size_t size() const { return index_.size(); }
   Utterance at(std::size_t i) const;  // throws Error when out of range
   std::int64_t totalSamples() const { return totalSamples_; }
+  // Audio samples of every utterance in split order (what length-bucketed batching sorts by).
+  std::vector<std::int64_t> lengths() const;
 
  private:
   struct Shard {

@@ -388,7 +388,8 @@ TrainRunResult AvsrTrainer::run(const TrainRunOptions& options) {
   for (const auto& name : SinkProbe::columns(numLayers, groupNames)) probeColumns.push_back(name);
   CsvLog probeLog(folder.file("probe.csv"), probeColumns, keepThrough);
 
-  EpochSampler sampler(train.size(), c.seed);
+  EpochSampler sampler = c.train.lengthBuckets > 0 ? EpochSampler(train.lengths(), c.seed, c.train.lengthBuckets)
+                                                   : EpochSampler(train.size(), c.seed);
   const CosineSchedule schedule(c.train.lr, c.train.warmupSteps, totalSteps, c.train.minLrRatio);
   // Evaluation (loss, greedy WER, sink probe) at every epoch's end and every
   // probe.every steps within it, so short fine-tunings still give a sink curve.

@@ -217,6 +217,7 @@ TrainConfig TrainConfig::fromJson(const nlohmann::json& document, const std::str
   train.read("log_every", c.train.logEvery);
   train.read("batch_utterances", c.train.batchUtterances);
   train.read("epochs", c.train.epochs);
+  train.read("length_buckets", c.train.lengthBuckets);
   train.finish();
 
   SectionReader probe = root.section("probe");
@@ -339,6 +340,8 @@ void TrainConfig::validate(const std::string& src) const {
 
   require(train.batchUtterances >= 1, src, "train.batch_utterances", "must be >= 1" + found(static_cast<double>(train.batchUtterances)));
   require(train.epochs >= 0, src, "train.epochs", "must be >= 0 (0: train.steps counts)" + found(train.epochs));
+  require(train.lengthBuckets >= 0, src, "train.length_buckets",
+          "must be >= 0 (0: random batches)" + found(static_cast<double>(train.lengthBuckets)));
 
   auto checkNoise = [&](const std::string& section, const std::vector<std::optional<double>>& snrs,
                         const std::string& kind) {
@@ -445,7 +448,8 @@ nlohmann::json TrainConfig::toJson() const {
             {"max_wall_minutes", train.maxWallMinutes},
             {"log_every", train.logEvery},
             {"batch_utterances", train.batchUtterances},
-            {"epochs", train.epochs}}},
+            {"epochs", train.epochs},
+            {"length_buckets", train.lengthBuckets}}},
           {"probe",
            {{"every", probe.every},
             {"windows", probe.windows},

@@ -56,6 +56,8 @@ struct TrainConfig {
     // the training split (0: train.steps counts).
     std::int64_t batchUtterances = 8;
     double epochs = 0.0;
+    // Stages "ctc" and "avsr": batches per length bucket (EpochSampler); 0: random batches.
+    std::int64_t lengthBuckets = 0;
   };
   struct Probe {
     std::int64_t every = 100;             // steps; 0: off

@@ -84,7 +84,8 @@ TrainConfig config(const std::string& name, const std::string& modality = "avsr"
         {"eval_utterances", 1},
         {"probe_utterances", 1},
         {"max_new_tokens", 4}}},
-      {"train", {{"epochs", 2}, {"batch_utterances", 4}, {"lr", 3e-3}, {"warmup_steps", 2}, {"log_every", 1}}},
+      {"train",
+       {{"epochs", 2}, {"batch_utterances", 4}, {"lr", 3e-3}, {"warmup_steps", 2}, {"log_every", 1}, {"length_buckets", 2}}},
       {"probe", {{"min_queries", 4}}},
       {"checkpoint", {{"every", 2}, {"keep", 3}, {"average_last", 1}}}};
   return TrainConfig::fromJson(document, name + ".json");

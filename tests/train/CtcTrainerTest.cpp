@@ -70,7 +70,8 @@ TrainConfig config(const std::string& name, const std::string& modality) {
         {"encoder", modality == "audio" ? audioEncoder() : videoEncoder()},
         {"eval_utterances", 4},
         {"noise_snr_db", {nullptr, 5}}}},
-      {"train", {{"steps", 6}, {"batch_utterances", 4}, {"lr", 3e-3}, {"warmup_steps", 2}, {"log_every", 1}}},
+      {"train",
+       {{"steps", 6}, {"batch_utterances", 4}, {"lr", 3e-3}, {"warmup_steps", 2}, {"log_every", 1}, {"length_buckets", 2}}},
       {"probe", {{"every", 3}}},
       {"checkpoint", {{"every", 2}, {"keep", 3}, {"average_last", 1}}}};
   return TrainConfig::fromJson(document, name + ".json");
