@@ -10,7 +10,7 @@
 #
 # With LANES=N, N stages train at once (one LibTorch thread each unless SET says
 # otherwise): each lane takes the first stage in recipe order whose inputs are finished
-# (a fine-tuning waits for the LLM and the encoders it reads). On the 2-core machine
+# (a stage waits for every runs/NAME/export its config names: init_from, llm, encoders). On the 2-core machine
 # LANES=2 keeps both cores busy while the LLM trains beside the encoders.
 #
 # Environment: WORK_DIR (default /work/data; the configs' relative runs/... paths land
@@ -40,12 +40,8 @@ mkdir -p "$work/runs"
 cd "$work"
 
 finished() { [ -f "runs/$1/export/training.json" ] && grep -q '"schedule_completed": true' "runs/$1/export/training.json"; }
-inputs() {  # the stages whose exports STAGE reads
-  case $1 in
-    avsr-asr-*) echo lm-demo ctc-audio ;;
-    avsr-vsr-*) echo lm-demo ctc-video ;;
-    avsr-avsr-*) echo lm-demo ctc-audio ctc-video ;;
-  esac
+inputs() {  # the stages whose exports STAGE reads: every "runs/NAME/export" its config names
+  (grep -o '"runs/[^/"]*/export[/"]' "$repo/configs/$1.json" || true) | sed 's|"runs/\([^/"]*\)/export.*|\1|' | sort -u
 }
 listed() { local s; for s in "${stages[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
 # 0: ready; 1: wait (an input is still to be trained in this invocation); 2: never.
@@ -83,7 +79,9 @@ lane() {
       fi
       rc=0; readiness "$stage" || rc=$?
       if [ $rc -eq 2 ]; then
-        mkdir "$claims/$stage" 2>/dev/null && echo "== $stage: skipped, an input it needs is neither finished nor listed" >&2
+        # Marked failed too, so the stages that read it are skipped in turn, not awaited.
+        mkdir "$claims/$stage" 2>/dev/null && touch "$claims/$stage.failed" &&
+          echo "== $stage: skipped, an input it needs is neither finished nor listed, or failed" >&2
         continue
       fi
       if [ $rc -eq 1 ]; then waiting=1; continue; fi

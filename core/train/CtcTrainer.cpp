@@ -21,7 +21,7 @@
 #include "core/train/AvsrShardReader.h"
 #include "core/train/CosineSchedule.h"
 #include "core/train/CsvLog.h"
-#include "core/train/CtcAlphabet.h"
+#include "core/train/CtcUnits.h"
 #include "core/train/EpochSampler.h"
 #include "core/analysis/ErrorRate.h"
 #include "core/train/NoiseAugmenter.h"
@@ -39,13 +39,13 @@ using nlohmann::json;
 
 const std::vector<std::string> kResumeInvariantKeys = {"seed",          "stage",          "ctc.corpus_dir",
                                                        "ctc.modality",  "ctc.encoder",    "ctc.noise_snr_db",
-                                                       "ctc.noise_kind", "train.batch_utterances"};
+                                                       "ctc.noise_kind", "ctc.units", "train.batch_utterances"};
 constexpr std::uint64_t kNoisePurpose = 0x6e6f697365;
 
 // The encoder under its part name "encoder." and the CTC head "ctc_head.".
 class CtcModel : public torch::nn::Module {
  public:
-  CtcModel(const TrainConfig::Ctc& c, const std::string& source) {
+  CtcModel(const TrainConfig::Ctc& c, const std::string& source, std::int64_t units) {
     const std::string where = source + ": ctc.encoder";
     if (c.modality == "audio") {
       audio = register_module("encoder", std::make_shared<WhisperEncoder>(WhisperEncoderConfig::fromJson(c.encoder, where)));
@@ -54,7 +54,7 @@ class CtcModel : public torch::nn::Module {
       video = register_module("encoder", std::make_shared<VideoEncoder>(VideoEncoderConfig::fromJson(c.encoder, where)));
       width = video->config().embedDim;
     }
-    head = register_module("ctc_head", torch::nn::Linear(width, CtcAlphabet::size()));
+    head = register_module("ctc_head", torch::nn::Linear(width, units));
   }
 
   std::shared_ptr<WhisperEncoder> audio;
@@ -130,7 +130,14 @@ TrainRunResult CtcTrainer::run(const TrainRunOptions& options) {
   const std::int64_t evalEvery = c.probe.every > 0 ? c.probe.every : stepsPerEpoch;
 
   torch::manual_seed(c.seed);
-  auto model = std::make_shared<CtcModel>(c.ctc, c.source);
+  const CtcUnits units = [&] {
+    try {
+      return CtcUnits::fromSetting(c.ctc.units);
+    } catch (const Error& e) {
+      throw ConfigError(c.source + ": key 'ctc.units' must be \"characters\" or a readable tokenizer.json: " + e.what());
+    }
+  }();
+  auto model = std::make_shared<CtcModel>(c.ctc, c.source, units.size());
   std::vector<torch::Tensor> parameters;
   for (auto& item : model->named_parameters(true)) {
     // Whisper's positions are a fixed sinusoid table, never trained.
@@ -175,9 +182,17 @@ TrainRunResult CtcTrainer::run(const TrainRunOptions& options) {
     const SafetensorsSet weights = SafetensorsSet::openDirectory(c.initFrom);
     if (audio) WeightLoader::load(*model->audio, weights, "model.encoder.", runtime);
     else WeightLoader::load(*model->video, weights, "", runtime, {"*num_batches_tracked"});
+    // The head only when it spells the same units (exports before ctc.units spelt characters).
     const fs::path headFile = fs::path(c.initFrom) / "ctc_head.safetensors";
-    if (fs::exists(headFile))
+    const fs::path trainingFile = fs::path(c.initFrom) / "training.json";
+    const std::string exportUnits = fs::exists(trainingFile)
+                                        ? RunFolder::readJson(trainingFile.string()).value("ctc_units", CtcUnits::kCharacters)
+                                        : CtcUnits::kCharacters;
+    if (fs::exists(headFile) && exportUnits == c.ctc.units) {
       WeightLoader::load(*model->head, SafetensorsSet::openFile(headFile.string()), "ctc_head.", runtime);
+    } else if (options.progress) {
+      std::cerr << "a new CTC head: " << c.initFrom << " has none for units " << c.ctc.units << "\n";
+    }
     for (const auto& p : parameters) p.set_requires_grad(true);
     if (options.progress) std::cerr << "starting from the weights of " << c.initFrom << "\n";
   }
@@ -209,13 +224,13 @@ TrainRunResult CtcTrainer::run(const TrainRunOptions& options) {
       const std::int64_t frames = audio ? AvsrFeatures::audioFrames(batch.samples[r], hidden.size(1))
                                         : std::min<std::int64_t>(batch.samples[r], hidden.size(1));
       inputLengths.push_back(frames);
-      const auto ids = CtcAlphabet::encode(batch.texts[r]);
+      const auto ids = units.encode(batch.texts[r]);
       const torch::Tensor rowLogProbs =
           logProbs.narrow(0, static_cast<std::int64_t>(r), 1).narrow(1, 0, frames).transpose(0, 1).contiguous();  // [T_b, 1, V]
       const torch::Tensor target = torch::tensor(ids, torch::kLong).unsqueeze(0).to(device);                        // [1, S_b]
       const torch::Tensor rowLoss =
           torch::ctc_loss(rowLogProbs, target, std::vector<std::int64_t>{frames},
-                          std::vector<std::int64_t>{static_cast<std::int64_t>(ids.size())}, CtcAlphabet::kBlank,
+                          std::vector<std::int64_t>{static_cast<std::int64_t>(ids.size())}, CtcUnits::kBlank,
                           at::Reduction::Sum, /*zero_infinity=*/true);
       loss = loss + rowLoss / static_cast<double>(std::max<std::size_t>(ids.size(), 1));
     }
@@ -224,7 +239,7 @@ TrainRunResult CtcTrainer::run(const TrainRunOptions& options) {
       const torch::Tensor best = logProbs.argmax(-1).to(torch::kCPU).contiguous();  // [B, T]
       for (std::size_t r = 0; r < batch.texts.size(); ++r) {
         const auto* p = best[static_cast<std::int64_t>(r)].data_ptr<std::int64_t>();
-        decoded->push_back(CtcAlphabet::decodeGreedy(std::vector<std::int64_t>(p, p + inputLengths[r])));
+        decoded->push_back(units.decodeGreedy(std::vector<std::int64_t>(p, p + inputLengths[r])));
       }
     }
     return loss;
@@ -388,6 +403,7 @@ TrainRunResult CtcTrainer::run(const TrainRunOptions& options) {
     RunFolder::writeJson((fs::path(exportDir) / "training.json").string(),
                          {{"stage", c.stage},
                           {"modality", c.ctc.modality},
+                          {"ctc_units", c.ctc.units},
                           {"steps", step},
                           {"schedule_completed", result.finished},
                           {"epochs", sampler.epochsAfter(step, batchSize)},

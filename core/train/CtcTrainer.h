@@ -7,7 +7,7 @@ namespace sinkscope {
 
 // Encoder pretraining (stage "ctc"): a small Whisper-style audio encoder or
 // AV-HuBERT-style video encoder (core/model's WhisperEncoder / VideoEncoder, sizes
-// from ctc.encoder) with a linear CTC head over CtcAlphabet, trained on the AV
+// from ctc.encoder) with a linear CTC head over CtcUnits (characters or the LLM's tokens), trained on the AV
 // corpus's training shards (AvsrShardReader) in shuffled epochs (EpochSampler),
 // optionally with babble / white noise (NoiseAugmenter). AdamW, warm-up + cosine,
 // clipping, checkpoints and exact resumption as in LmTrainer.

@@ -242,6 +242,7 @@ TrainConfig TrainConfig::fromJson(const nlohmann::json& document, const std::str
   ctc.read("noise_snr_db", c.ctc.noiseSnrDb);
   ctc.read("noise_kind", c.ctc.noiseKind);
   ctc.read("convolutions", c.ctc.convolutions);
+  ctc.read("units", c.ctc.units);
   ctc.finish();
 
   SectionReader avsr = root.section("avsr");
@@ -361,6 +362,7 @@ void TrainConfig::validate(const std::string& src) const {
     checkNoise("ctc", ctc.noiseSnrDb, ctc.noiseKind);
     require(ctc.convolutions == "auto" || ctc.convolutions == "onednn" || ctc.convolutions == "native", src,
             "ctc.convolutions", "must be auto, onednn or native, found \"" + ctc.convolutions + "\"");
+    require(!ctc.units.empty(), src, "ctc.units", "must be \"characters\" or the path of a tokenizer.json");
   }
   if (stage == "avsr") {
     require(!avsr.corpusDir.empty(), src, "avsr.corpus_dir", "is missing");
@@ -464,7 +466,8 @@ nlohmann::json TrainConfig::toJson() const {
             {"eval_utterances", ctc.evalUtterances},
             {"noise_snr_db", snrList(ctc.noiseSnrDb)},
             {"noise_kind", ctc.noiseKind},
-            {"convolutions", ctc.convolutions}}},
+            {"convolutions", ctc.convolutions},
+            {"units", ctc.units}}},
           {"avsr",
            {{"corpus_dir", avsr.corpusDir},
             {"llm", avsr.llm},

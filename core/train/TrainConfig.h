@@ -77,6 +77,7 @@ struct TrainConfig {
     std::string corpusDir;                // the corpus generator's folder (shards/, noise/)
     std::string modality = "audio";       // "audio" (Whisper-style) or "video" (AV-HuBERT-style)
     nlohmann::json encoder = nlohmann::json::object();  // the encoder's config.json keys
+    std::string units = "characters";    // CTC symbols: "characters" or an LLM's tokenizer.json (CtcUnits)
     std::int64_t evalUtterances = 100;    // valid utterances per evaluation
     std::vector<std::optional<double>> noiseSnrDb;       // training mixes; nullopt = clean; empty: clean only
     std::string noiseKind = "babble";     // "babble", "white" or "both"

@@ -19,6 +19,9 @@
 #include "core/model/WhisperEncoderConfig.h"
 #include "core/train/CtcAlphabet.h"
 #include "core/train/CtcTrainer.h"
+#include "core/train/CtcUnits.h"
+#include "core/train/RunFolder.h"
+#include "core/text/Tokenizer.h"
 #include "core/train/TrainConfig.h"
 
 using namespace sinkscope;
@@ -208,6 +211,42 @@ class CtcTrainerTest : public QObject {
       for (std::size_t i = 0; i < a.values.size(); ++i)
         QVERIFY2(std::fabs(a.values[i] - b.values[i]) < 1e-6f, qPrintable(QString::fromStdString(key)));
     }
+  }
+
+  void tokenUnitsSpellTheLlmsTokens() {
+    // ctc.units = a tokenizer.json: the head has one output per token plus the blank,
+    // targets are token ids + 1, greedy decoding gives text back, and an init_from
+    // export with character units starts the encoder but not the (other-sized) head.
+    const std::string tokenizerPath = std::string(SINKSCOPE_SOURCE_DIR) + "/tests/fixtures/text/llama3_bpe.tokenizer.json";
+    const CtcUnits units = CtcUnits::fromSetting(tokenizerPath);
+    const Tokenizer tokenizer = Tokenizer::fromFile(tokenizerPath);
+    QVERIFY(units.tokens());
+    QCOMPARE(units.size(), tokenizer.vocabSize() + 1);
+    const std::vector<std::int64_t> ids = units.encode("the cat");
+    std::vector<std::int64_t> expected = tokenizer.encode("the cat", false);
+    for (auto& id : expected) id += 1;
+    QCOMPARE(ids, expected);
+    std::vector<std::int64_t> frames = {0};
+    for (auto id : ids) frames.insert(frames.end(), {id, id, 0});
+    QCOMPARE(units.decodeGreedy(frames), std::string("the cat"));
+
+    TrainConfig tokens = config("audio-tokens", "audio");
+    tokens.applyOverride("ctc.units=\"" + tokenizerPath + "\"");
+    tokens.initFrom = (scratch() / "audio" / "export").string();
+    tokens.applyOverride("train.steps=3");
+    const TrainRunResult run = CtcTrainer(tokens).run(quiet());
+    QVERIFY(run.finished);
+    for (const auto& step : run.steps) QVERIFY(std::isfinite(step.loss) && step.loss > 0);
+    const auto head = SafetensorsFile::open((scratch() / "audio-tokens" / "export" / "ctc_head.safetensors").string())
+                          ->tensor("ctc_head.weight")
+                          .toFloat();
+    QCOMPARE(static_cast<std::int64_t>(head.values.size()), units.size() * 32);
+    const auto training = RunFolder::readJson((scratch() / "audio-tokens" / "export" / "training.json").string());
+    QCOMPARE(training.at("ctc_units").get<std::string>(), tokenizerPath);
+
+    TrainConfig missing = config("audio-no-tokenizer", "audio");
+    missing.applyOverride("ctc.units=\"/nonexistent/tokenizer.json\"");
+    QVERIFY_THROWS_EXCEPTION(ConfigError, CtcTrainer(missing).run(quiet()));
   }
 
   void videoEncoderTrainsAndExports() {

@@ -1,0 +1,36 @@
+#include "core/train/CtcUnits.h"
+
+#include "core/text/Tokenizer.h"
+#include "core/train/CtcAlphabet.h"
+
+namespace sinkscope {
+
+CtcUnits CtcUnits::fromSetting(const std::string& units) {
+  CtcUnits out;
+  if (units != kCharacters) out.tokenizer_ = std::make_shared<const Tokenizer>(Tokenizer::fromFile(units));
+  return out;
+}
+
+std::int64_t CtcUnits::size() const {
+  return tokenizer_ ? tokenizer_->vocabSize() + 1 : CtcAlphabet::size();
+}
+
+std::vector<std::int64_t> CtcUnits::encode(const std::string& text) const {
+  if (!tokenizer_) return CtcAlphabet::encode(text);
+  std::vector<std::int64_t> ids = tokenizer_->encode(text, false);
+  for (auto& id : ids) id += 1;
+  return ids;
+}
+
+std::string CtcUnits::decodeGreedy(const std::vector<std::int64_t>& frameIds) const {
+  if (!tokenizer_) return CtcAlphabet::decodeGreedy(frameIds);
+  std::vector<std::int64_t> tokens;
+  std::int64_t previous = kBlank;
+  for (std::int64_t id : frameIds) {
+    if (id != previous && id != kBlank) tokens.push_back(id - 1);
+    previous = id;
+  }
+  return tokenizer_->decode(tokens, true);
+}
+
+}  // namespace sinkscope

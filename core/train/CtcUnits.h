@@ -1,0 +1,38 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace sinkscope {
+
+class Tokenizer;
+
+// What an encoder's CTC head spells (ctc.units): the characters of CtcAlphabet, or the
+// LLM's own BPE tokens (a tokenizer.json). Id 0 is the blank either way; token t is
+// id t + 1. Token units exist because a character-CTC encoder tells its frames apart
+// by letter, and the frozen LLM of the fine-tuning, which only ever saw whole BPE
+// tokens, then has to assemble words from letters through rank-16 LoRA; with token
+// units the frames that fire say which token is being spoken, which is what the
+// projector must hand the LLM (and what the transcription drills teach it to copy).
+class CtcUnits {
+ public:
+  static constexpr std::int64_t kBlank = 0;
+  static constexpr const char* kCharacters = "characters";
+
+  // "characters", or the path of a tokenizer.json (throws Error naming it if unreadable).
+  static CtcUnits fromSetting(const std::string& units);
+
+  std::int64_t size() const;  // blank included
+  bool tokens() const { return tokenizer_ != nullptr; }
+  // Symbols outside the units (characters off the alphabet) are dropped.
+  std::vector<std::int64_t> encode(const std::string& text) const;
+  // Greedy CTC: repeated ids merged, blanks removed.
+  std::string decodeGreedy(const std::vector<std::int64_t>& frameIds) const;
+
+ private:
+  std::shared_ptr<const Tokenizer> tokenizer_;  // null: characters
+};
+
+}  // namespace sinkscope
