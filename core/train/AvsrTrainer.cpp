@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -382,7 +383,7 @@ TrainRunResult AvsrTrainer::run(const TrainRunOptions& options) {
                   {"step", "epoch", "utterances", "lr", "loss", "ce_loss", "dec_loss", "grad_norm", "utterances_per_s",
                    "elapsed_s"},
                   keepThrough);
-  CsvLog evalLog(folder.file("eval.csv"), {"step", "epoch", "train_loss", "valid_loss", "valid_wer", "valid_cer"},
+  CsvLog evalLog(folder.file("eval.csv"), {"step", "epoch", "train_loss", "valid_loss", "valid_wer", "valid_cer", "valid_loss_mismatched"},
                  keepThrough);
   std::vector<std::string> probeColumns = {"step", "epoch", "valid_loss"};
   for (const auto& name : SinkProbe::columns(numLayers, groupNames)) probeColumns.push_back(name);
@@ -414,6 +415,7 @@ TrainRunResult AvsrTrainer::run(const TrainRunOptions& options) {
     generation.eosTokenIds = {eos};
     std::vector<LlamaInput> probeInputs;
     std::vector<std::vector<SinkGroup>> probeGroups;
+    std::vector<RowFeatures> evalFeatures;  // every eval row's, for the mismatched loss below
     for (std::size_t first = 0; first < evalRows.size(); first += static_cast<std::size_t>(batchSize)) {
       const std::vector<std::size_t> rows(
           evalRows.begin() + static_cast<std::ptrdiff_t>(first),
@@ -422,6 +424,7 @@ TrainRunResult AvsrTrainer::run(const TrainRunOptions& options) {
       std::vector<std::string> texts;
       for (std::size_t row : rows) texts.push_back(valid.at(row).text);
       lossSum += lossOf(makeSequences(features, texts), false).ce.item<double>() * static_cast<double>(rows.size());
+      evalFeatures.insert(evalFeatures.end(), features.begin(), features.end());
       for (std::size_t r = 0; r < rows.size(); ++r) {
         const Row promptRow = assemble(features[r], {});
         Generator generator(llm, generation);
@@ -435,10 +438,27 @@ TrainRunResult AvsrTrainer::run(const TrainRunOptions& options) {
       }
     }
     lastValidLoss = lossSum / static_cast<double>(evalRows.size());
+    // The same transcripts behind the next eval utterance's encoder tokens: how far
+    // this loss stays above valid_loss is how much the decoder reads its encoders (a
+    // decoder that ignores them scores the same on both).
+    double mismatchedSum = 0;
+    for (std::size_t first = 0; first < evalRows.size(); first += static_cast<std::size_t>(batchSize)) {
+      const std::size_t end = std::min(evalRows.size(), first + static_cast<std::size_t>(batchSize));
+      std::vector<RowFeatures> shifted;
+      std::vector<std::string> texts;
+      for (std::size_t i = first; i < end; ++i) {
+        shifted.push_back(evalFeatures[(i + 1) % evalFeatures.size()]);
+        texts.push_back(valid.at(evalRows[i]).text);
+      }
+      mismatchedSum += lossOf(makeSequences(shifted, texts), false).ce.item<double>() * static_cast<double>(end - first);
+    }
+    // With a single eval utterance there is nothing to swap in: NaN, not a copy of valid_loss.
+    const double mismatchedLoss = evalRows.size() > 1 ? mismatchedSum / static_cast<double>(evalRows.size())
+                                                      : std::numeric_limits<double>::quiet_NaN();
     lastWer = errors.wer();
     const double epoch = sampler.epochsAfter(step, batchSize);
     evalLog.write(step, {epoch, evalTrainCount > 0 ? evalTrainLossSum / static_cast<double>(evalTrainCount) : 0.0,
-                         lastValidLoss, errors.wer(), errors.cer()});
+                         lastValidLoss, errors.wer(), errors.cer(), mismatchedLoss});
     evalTrainLossSum = 0;
     evalTrainCount = 0;
     const auto layers = probe.run(llm, probeInputs, probeGroups);
@@ -456,8 +476,9 @@ TrainRunResult AvsrTrainer::run(const TrainRunOptions& options) {
       }
       char line[512];
       std::snprintf(line, sizeof(line),
-                    "eval step %lld: valid loss %.4f, greedy WER %.3f, CER %.3f; BOS-sink heads %.2f%s, max/median %.1f, BOS cos %.3f",
-                    static_cast<long long>(step), lastValidLoss, errors.wer(), errors.cer(), summary[base],
+                    "eval step %lld: valid loss %.4f (%.4f with mismatched encoder tokens), greedy WER %.3f, CER %.3f; "
+                    "BOS-sink heads %.2f%s, max/median %.1f, BOS cos %.3f",
+                    static_cast<long long>(step), lastValidLoss, mismatchedLoss, errors.wer(), errors.cer(), summary[base],
                     groupsText.c_str(), summary[base + 2], summary[base + 3]);
       std::cerr << line << "\n";
     }

@@ -136,6 +136,10 @@ class AvsrTrainerTest : public QObject {
     const auto evalRows = readLines(scratch() / "avsr" / "eval.csv");
     QCOMPARE(evalRows.size(), std::size_t(4));
     QVERIFY(evalRows[1].rfind("0,", 0) == 0 && evalRows[2].rfind("3,", 0) == 0 && evalRows[3].rfind("6,", 0) == 0);
+    // The loss behind another utterance's encoder tokens is logged beside the real one;
+    // with one eval utterance there is none to swap in.
+    QCOMPARE(evalRows[0], std::string("step,epoch,train_loss,valid_loss,valid_wer,valid_cer,valid_loss_mismatched"));
+    QVERIFY(QString::fromStdString(evalRows[3]).split(',').at(6).toLower().contains("nan"));
     const auto probeRows = readLines(scratch() / "avsr" / "probe.csv");
     QCOMPARE(probeRows.size(), std::size_t(4));
     for (const char* column : {"bos_sink_l0", "audio_start_sink_l1", "video_end_sink_l0", "prompt_sink_mean", "bos_cos_mean"}) {
@@ -172,6 +176,23 @@ class AvsrTrainerTest : public QObject {
     TrainConfig changed = config("avsr-resumed");
     changed.applyOverride("decorrelation_lambda=0");
     QVERIFY_THROWS_EXCEPTION(ConfigError, AvsrTrainer(changed).run(rest));
+  }
+
+  void mismatchedEncoderTokensAreScoredBesideTheRealOnes() {
+    // Two eval utterances, each scored behind the other's encoder tokens: the model's
+    // logits depend on its encoder tokens, so the two losses differ.
+    TrainConfig two = config("avsr-mismatched");
+    two.applyOverride("avsr.eval_utterances=2");
+    two.applyOverride("train.epochs=0");
+    two.applyOverride("train.steps=3");
+    QVERIFY(AvsrTrainer(two).run(quiet()).finished);
+    const auto rows = readLines(scratch() / "avsr-mismatched" / "eval.csv");
+    QVERIFY(rows.size() >= 2);
+    const QStringList last = QString::fromStdString(rows.back()).split(',');
+    QCOMPARE(last.size(), 7);
+    const double valid = last[3].toDouble(), mismatched = last[6].toDouble();
+    QVERIFY(std::isfinite(mismatched) && mismatched > 0);
+    QVERIFY2(std::fabs(mismatched - valid) > 1e-6, qPrintable(QString("%1 vs %2").arg(mismatched).arg(valid)));
   }
 
   void exportLoadsAndMatchesTheTrainersLoss() {
