@@ -477,9 +477,9 @@ TrainRunResult AvsrTrainer::run(const TrainRunOptions& options) {
       char line[512];
       std::snprintf(line, sizeof(line),
                     "eval step %lld: valid loss %.4f (%.4f with mismatched encoder tokens), greedy WER %.3f, CER %.3f; "
-                    "BOS-sink heads %.2f%s, max/median %.1f, BOS cos %.3f",
-                    static_cast<long long>(step), lastValidLoss, mismatchedLoss, errors.wer(), errors.cer(), summary[base],
-                    groupsText.c_str(), summary[base + 2], summary[base + 3]);
+                    "BOS-sink heads %.2f (mean BOS score %.3f)%s, max/median %.1f, BOS cos %.3f",
+                    static_cast<long long>(step), lastValidLoss, mismatchedLoss, errors.wer(), errors.cer(), summary[base - 1],
+                    summary[base], groupsText.c_str(), summary[base + 2], summary[base + 3]);
       std::cerr << line << "\n";
     }
   };

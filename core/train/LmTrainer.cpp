@@ -356,10 +356,12 @@ TrainRunResult LmTrainer::run(const TrainRunOptions& options) {
     s.probeSums = {};
     if (options.progress) {
       const auto summary = SinkProbe::row(layers);
-      char line[200];
+      char line[256];
       std::snprintf(line, sizeof(line),
-                    "probe step %lld: held-out loss %.4f, BOS-sink heads %.2f, intermediate %.2f, max/median %.1f, BOS cos %.3f",
-                    static_cast<long long>(s.step), loss, summary[summary.size() - 4], summary[summary.size() - 3],
+                    "probe step %lld: held-out loss %.4f, BOS-sink heads %.2f (mean BOS score %.3f), intermediate %.2f, "
+                    "max/median %.1f, BOS cos %.3f",
+                    static_cast<long long>(s.step), loss, summary[summary.size() - 5], summary[summary.size() - 4],
+                    summary[summary.size() - 3],
                     summary[summary.size() - 2], summary[summary.size() - 1]);
       std::cerr << line << "\n";
     }
