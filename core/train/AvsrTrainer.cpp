@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <limits>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <limits>
 #include <optional>
 
 #include <torch/torch.h>
@@ -389,8 +389,7 @@ TrainRunResult AvsrTrainer::run(const TrainRunOptions& options) {
   for (const auto& name : SinkProbe::columns(numLayers, groupNames)) probeColumns.push_back(name);
   CsvLog probeLog(folder.file("probe.csv"), probeColumns, keepThrough);
 
-  EpochSampler sampler = c.train.lengthBuckets > 0 ? EpochSampler(train.lengths(), c.seed, c.train.lengthBuckets)
-                                                   : EpochSampler(train.size(), c.seed);
+  EpochSampler sampler(train.lengths(), c.seed, c.train.lengthBuckets);  // 0 buckets: random batches
   const CosineSchedule schedule(c.train.lr, c.train.warmupSteps, totalSteps, c.train.minLrRatio);
   // Evaluation (loss, greedy WER, sink probe) at every epoch's end and every
   // probe.every steps within it, so short fine-tunings still give a sink curve.
@@ -416,6 +415,7 @@ TrainRunResult AvsrTrainer::run(const TrainRunOptions& options) {
     std::vector<LlamaInput> probeInputs;
     std::vector<std::vector<SinkGroup>> probeGroups;
     std::vector<RowFeatures> evalFeatures;  // every eval row's, for the mismatched loss below
+    std::vector<std::string> evalTexts;
     for (std::size_t first = 0; first < evalRows.size(); first += static_cast<std::size_t>(batchSize)) {
       const std::vector<std::size_t> rows(
           evalRows.begin() + static_cast<std::ptrdiff_t>(first),
@@ -425,6 +425,7 @@ TrainRunResult AvsrTrainer::run(const TrainRunOptions& options) {
       for (std::size_t row : rows) texts.push_back(valid.at(row).text);
       lossSum += lossOf(makeSequences(features, texts), false).ce.item<double>() * static_cast<double>(rows.size());
       evalFeatures.insert(evalFeatures.end(), features.begin(), features.end());
+      evalTexts.insert(evalTexts.end(), texts.begin(), texts.end());
       for (std::size_t r = 0; r < rows.size(); ++r) {
         const Row promptRow = assemble(features[r], {});
         Generator generator(llm, generation);
@@ -441,20 +442,20 @@ TrainRunResult AvsrTrainer::run(const TrainRunOptions& options) {
     // The same transcripts behind the next eval utterance's encoder tokens: how far
     // this loss stays above valid_loss is how much the decoder reads its encoders (a
     // decoder that ignores them scores the same on both).
-    double mismatchedSum = 0;
-    for (std::size_t first = 0; first < evalRows.size(); first += static_cast<std::size_t>(batchSize)) {
-      const std::size_t end = std::min(evalRows.size(), first + static_cast<std::size_t>(batchSize));
-      std::vector<RowFeatures> shifted;
-      std::vector<std::string> texts;
-      for (std::size_t i = first; i < end; ++i) {
-        shifted.push_back(evalFeatures[(i + 1) % evalFeatures.size()]);
-        texts.push_back(valid.at(evalRows[i]).text);
-      }
-      mismatchedSum += lossOf(makeSequences(shifted, texts), false).ce.item<double>() * static_cast<double>(end - first);
-    }
     // With a single eval utterance there is nothing to swap in: NaN, not a copy of valid_loss.
-    const double mismatchedLoss = evalRows.size() > 1 ? mismatchedSum / static_cast<double>(evalRows.size())
-                                                      : std::numeric_limits<double>::quiet_NaN();
+    double mismatchedLoss = std::numeric_limits<double>::quiet_NaN();
+    if (evalRows.size() > 1) {
+      double mismatchedSum = 0;
+      for (std::size_t first = 0; first < evalRows.size(); first += static_cast<std::size_t>(batchSize)) {
+        const std::size_t end = std::min(evalRows.size(), first + static_cast<std::size_t>(batchSize));
+        std::vector<RowFeatures> shifted;
+        for (std::size_t i = first; i < end; ++i) shifted.push_back(evalFeatures[(i + 1) % evalFeatures.size()]);
+        const std::vector<std::string> texts(evalTexts.begin() + static_cast<std::ptrdiff_t>(first),
+                                             evalTexts.begin() + static_cast<std::ptrdiff_t>(end));
+        mismatchedSum += lossOf(makeSequences(shifted, texts), false).ce.item<double>() * static_cast<double>(end - first);
+      }
+      mismatchedLoss = mismatchedSum / static_cast<double>(evalRows.size());
+    }
     lastWer = errors.wer();
     const double epoch = sampler.epochsAfter(step, batchSize);
     evalLog.write(step, {epoch, evalTrainCount > 0 ? evalTrainLossSum / static_cast<double>(evalTrainCount) : 0.0,

@@ -205,8 +205,7 @@ TrainRunResult CtcTrainer::run(const TrainRunOptions& options) {
   CsvLog evalLog(folder.file("eval.csv"), {"step", "epoch", "train_loss", "valid_loss", "valid_cer", "valid_wer"},
                  keepThrough);
 
-  EpochSampler sampler = c.train.lengthBuckets > 0 ? EpochSampler(train.lengths(), c.seed, c.train.lengthBuckets)
-                                                   : EpochSampler(train.size(), c.seed);
+  EpochSampler sampler(train.lengths(), c.seed, c.train.lengthBuckets);  // 0 buckets: random batches
   const CosineSchedule schedule(c.train.lr, c.train.warmupSteps, totalSteps, c.train.minLrRatio);
 
   // CTC loss of a batch, per character (mean over rows of loss / target length);

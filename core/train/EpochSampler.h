@@ -20,6 +20,7 @@ namespace sinkscope {
 class EpochSampler {
  public:
   EpochSampler(std::size_t count, std::uint64_t seed);
+  // bucketBatches 0: the plain shuffle of the constructor above (lengths unused).
   EpochSampler(std::vector<std::int64_t> lengths, std::uint64_t seed, std::int64_t bucketBatches);
 
   // The utterance of the global row g = (step - 1) · batch + row.
