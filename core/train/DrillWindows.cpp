@@ -1,6 +1,7 @@
 #include "core/train/DrillWindows.h"
 
 #include <algorithm>
+#include <map>
 #include <utility>
 
 #include "core/base/Error.h"
@@ -37,21 +38,41 @@ std::int64_t requireId(const Tokenizer& tokenizer, const std::string& token) {
 }  // namespace
 
 DrillWindows::DrillWindows(std::vector<std::vector<std::int32_t>> sentences, Ids ids, std::int64_t seqLength,
-                           std::int64_t vocabSize, std::uint64_t seed)
-    : ids_(std::move(ids)), seqLength_(seqLength), vocabSize_(vocabSize), seed_(seed) {
-  for (auto& sentence : sentences)
-    if (!sentence.empty()) sentences_.push_back(std::move(sentence));
+                           std::int64_t vocabSize, std::uint64_t seed, std::vector<std::vector<std::int32_t>> spelt,
+                           double spelling)
+    : spelling_(spelling), ids_(std::move(ids)), seqLength_(seqLength), vocabSize_(vocabSize), seed_(seed) {
+  if (spelling_ > 0 && spelt.size() != sentences.size())
+    throw Error("transcription drills: spelling drills need every sentence spelt");
+  for (std::size_t i = 0; i < sentences.size(); ++i) {
+    if (sentences[i].empty() || (spelling_ > 0 && spelt[i].empty())) continue;
+    sentences_.push_back(std::move(sentences[i]));
+    if (spelling_ > 0) spelt_.push_back(std::move(spelt[i]));
+  }
   if (sentences_.empty()) throw Error("transcription drills: no non-empty sentence");
   if (ids_.prompts.size() != 3) throw Error("transcription drills: need the ASR, VSR and AVSR prompts");
 }
 
 DrillWindows DrillWindows::fromLines(const Tokenizer& tokenizer, const std::vector<std::string>& lines,
-                                     std::int64_t seqLength, std::uint64_t seed) {
-  std::vector<std::vector<std::int32_t>> sentences;
+                                     std::int64_t seqLength, std::uint64_t seed, double spelling) {
+  std::vector<std::vector<std::int32_t>> sentences, spelt;
   sentences.reserve(lines.size());
+  std::map<std::string, std::vector<std::int64_t>> characterTokens;  // a few dozen distinct characters
   for (const auto& line : lines) {
     const auto ids = tokenizer.encode(line, false);
     sentences.emplace_back(ids.begin(), ids.end());
+    if (spelling <= 0) continue;
+    std::vector<std::int32_t> letters;
+    for (std::size_t i = 0; i < line.size();) {
+      // One UTF-8 character: a lead byte and its continuation bytes (10xxxxxx).
+      std::size_t end = i + 1;
+      while (end < line.size() && (static_cast<unsigned char>(line[end]) & 0xC0) == 0x80) ++end;
+      const std::string character = line.substr(i, end - i);
+      auto found = characterTokens.find(character);
+      if (found == characterTokens.end()) found = characterTokens.emplace(character, tokenizer.encode(character, false)).first;
+      letters.insert(letters.end(), found->second.begin(), found->second.end());
+      i = end;
+    }
+    spelt.push_back(std::move(letters));
   }
   const AvsrConfig defaults;  // the prompts and delimiters the fine-tuning uses
   Ids ids;
@@ -63,7 +84,8 @@ DrillWindows DrillWindows::fromLines(const Tokenizer& tokenizer, const std::vect
   ids.videoEnd = requireId(tokenizer, defaults.videoEndToken);
   for (const Modality modality : {Modality::Asr, Modality::Vsr, Modality::Avsr})
     ids.prompts.push_back(tokenizer.encode(defaults.prompts.at(modality), false));
-  return DrillWindows(std::move(sentences), std::move(ids), seqLength, tokenizer.vocabSize(), seed);
+  return DrillWindows(std::move(sentences), std::move(ids), seqLength, tokenizer.vocabSize(), seed, std::move(spelt),
+                      spelling);
 }
 
 bool DrillWindows::isDrill(std::int64_t step, std::int64_t row, double fraction) const {
@@ -85,12 +107,17 @@ void DrillWindows::fill(std::int64_t step, std::int64_t row, std::vector<std::in
   std::vector<std::uint8_t> spoken{0};  // per sequence position: a transcript token or its EOS
   const auto wanted = static_cast<std::size_t>(seqLength_ + 1);
   while (sequence.size() < wanted) {
-    const auto& sentence = sentences_[static_cast<std::size_t>(random.below(static_cast<std::int64_t>(sentences_.size())))];
+    const auto index = static_cast<std::size_t>(random.below(static_cast<std::int64_t>(sentences_.size())));
+    const auto& sentence = sentences_[index];
     const auto modality = random.below(3);  // 0 ASR, 1 VSR, 2 AVSR
+    // Drawn only when spelling is on, so token-only drills keep their random stream.
+    const bool spell = spelling_ > 0 && random.uniform() < spelling_;
+    const auto& stretch = spell ? spelt_[index] : sentence;
+    const std::int64_t maxRepeat = spell ? kMaxSpeltRepeat : kMaxRepeat;
     auto stretched = [&](std::int64_t start, std::int64_t end) {
       sequence.push_back(start);
-      for (const std::int32_t token : sentence) {
-        const std::int64_t repeats = 1 + random.below(kMaxRepeat);
+      for (const std::int32_t token : stretch) {
+        const std::int64_t repeats = 1 + random.below(maxRepeat);
         for (std::int64_t k = 0; k < repeats; ++k) {
           const bool swap = random.uniform() < kSwapProbability;
           sequence.push_back(swap ? random.below(ordinaryLimit) : token);

@@ -20,6 +20,13 @@ class Tokenizer;
 // docs/training.md). With drills the fine-tuning's projectors only have to map encoder
 // frames onto token embeddings. Like WindowSampler, a row is a pure function of
 // (seed, step, row).
+//
+// Spelling drills (a share `spelling` of the drills) stretch the transcript's characters
+// instead of its tokens, each one byte-level token repeated 1-2 times:
+//   BOS <audio> t h h e e   c a a t </audio> Transcribe speech to text. the cat EOS
+// Why: the encoders are pretrained with character CTC, so a frame knows a character, not
+// one of 4 096 BPE tokens; the spans a projector can produce most easily are spelt ones,
+// and only spelling drills teach the LLM to read those back as words.
 class DrillWindows {
  public:
   struct Ids {
@@ -27,13 +34,17 @@ class DrillWindows {
     std::vector<std::vector<std::int64_t>> prompts;  // ASR, VSR, AVSR prompt tokens
   };
   static constexpr int kMaxRepeat = 4;
+  static constexpr int kMaxSpeltRepeat = 2;
   static constexpr double kSwapProbability = 0.1;
 
+  // `spelt` is empty or holds each sentence's character tokens; `spelling` > 0 needs it.
   DrillWindows(std::vector<std::vector<std::int32_t>> sentences, Ids ids, std::int64_t seqLength,
-               std::int64_t vocabSize, std::uint64_t seed);
-  // Encodes `lines` (no special tokens) with `tokenizer`; the special ids from it.
+               std::int64_t vocabSize, std::uint64_t seed, std::vector<std::vector<std::int32_t>> spelt = {},
+               double spelling = 0.0);
+  // Encodes `lines` (no special tokens) with `tokenizer`, and with `spelling` > 0 also
+  // each line character by character; the special ids from it.
   static DrillWindows fromLines(const Tokenizer& tokenizer, const std::vector<std::string>& lines,
-                                std::int64_t seqLength, std::uint64_t seed);
+                                std::int64_t seqLength, std::uint64_t seed, double spelling = 0.0);
 
   // Whether batch row `row` of step `step` is a drill, given the share of drill rows.
   bool isDrill(std::int64_t step, std::int64_t row, double fraction) const;
@@ -45,6 +56,8 @@ class DrillWindows {
 
  private:
   std::vector<std::vector<std::int32_t>> sentences_;
+  std::vector<std::vector<std::int32_t>> spelt_;  // parallel to sentences_, or empty
+  double spelling_ = 0.0;
   Ids ids_;
   std::int64_t seqLength_;
   std::int64_t vocabSize_;

@@ -228,9 +228,9 @@ TrainRunResult LmTrainer::run(const TrainRunOptions& options) {
   std::vector<std::int64_t> drillInputs, drillTargets;
   if (c.data.drillFraction > 0) {
     s.drills = std::make_unique<DrillWindows>(
-        DrillWindows::fromLines(s.tokenizer, data.corpus.trainLines(), c.train.seqLength, c.seed));
+        DrillWindows::fromLines(s.tokenizer, data.corpus.trainLines(), c.train.seqLength, c.seed, c.data.drillSpelling));
     const DrillWindows heldoutDrills =
-        DrillWindows::fromLines(s.tokenizer, data.corpus.heldoutLines(), c.train.seqLength, c.seed);
+        DrillWindows::fromLines(s.tokenizer, data.corpus.heldoutLines(), c.train.seqLength, c.seed, c.data.drillSpelling);
     const std::int64_t rows = c.probe.heldoutWindows;
     drillInputs.resize(static_cast<std::size_t>(rows * c.train.seqLength));
     drillTargets.resize(drillInputs.size());

@@ -181,6 +181,7 @@ TrainConfig TrainConfig::fromJson(const nlohmann::json& document, const std::str
   data.read("heldout_buckets", c.data.heldoutBuckets);
   data.read("tokenizer", c.data.tokenizer);
   data.read("drill_fraction", c.data.drillFraction);
+  data.read("drill_spelling", c.data.drillSpelling);
   data.finish();
 
   SectionReader tokenizer = root.section("tokenizer");
@@ -288,6 +289,8 @@ void TrainConfig::validate(const std::string& src) const {
           "needs at least one of wordnet_dir, fortunes_dir, text_files");
   require(data.drillFraction >= 0 && data.drillFraction <= 1, src, "data.drill_fraction",
           "must be in [0, 1]" + found(data.drillFraction));
+  require(data.drillSpelling >= 0 && data.drillSpelling <= 1, src, "data.drill_spelling",
+          "must be in [0, 1]" + found(data.drillSpelling));
   require(data.heldoutBuckets >= 1 && data.heldoutBuckets <= 50, src, "data.heldout_buckets",
           "must be in [1, 50]" + found(data.heldoutBuckets));
 
@@ -422,7 +425,8 @@ nlohmann::json TrainConfig::toJson() const {
             {"text_files", data.textFiles},
             {"heldout_buckets", data.heldoutBuckets},
             {"tokenizer", data.tokenizer},
-            {"drill_fraction", data.drillFraction}}},
+            {"drill_fraction", data.drillFraction},
+            {"drill_spelling", data.drillSpelling}}},
           {"tokenizer", {{"vocab_size", tokenizer.vocabSize}, {"min_frequency", tokenizer.minFrequency}}},
           {"model",
            {{"hidden_size", model.hiddenSize},

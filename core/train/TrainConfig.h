@@ -21,6 +21,7 @@ struct TrainConfig {
     int heldoutBuckets = 4;               // of 100 transcript-hash buckets (TextCorpus): 0-3 = AVSR test + valid
     std::string tokenizer;                // an existing tokenizer.json; empty: train one
     double drillFraction = 0.0;           // share of windows that are transcription drills (DrillWindows)
+    double drillSpelling = 0.0;           // share of drills whose stretched spans spell the transcript
   };
   struct TokenizerOptions {
     std::int64_t vocabSize = 4096;        // including the 7 added tokens

@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <filesystem>
+#include <string>
 #include <vector>
 
+#include "core/text/Tokenizer.h"
 #include "core/train/DrillWindows.h"
 
 using namespace sinkscope;
@@ -27,7 +30,25 @@ DrillWindows::Ids ids() {
 std::vector<std::vector<std::int32_t>> sentences() {
   return {{20, 21, 22}, {30, 31, 32, 33, 34}, {40}, {50, 51, 52, 53, 54, 55, 56, 57}, {60, 61}};
 }
+// Their spellings: "character" tokens 1-9, which no sentence uses, 2-3 per sentence token.
+std::vector<std::vector<std::int32_t>> spellings() {
+  return {{1, 2, 3, 4, 5, 6, 7}, {2, 3, 4, 5, 6, 7, 8, 9, 1, 2, 3}, {7, 8}, {1, 3, 5, 7, 9, 2, 4, 6, 8, 1, 3, 5, 7, 9, 2, 4, 6}, {9, 8, 7, 6}};
+}
 constexpr std::int64_t kT = 64;
+
+// The spans between <audio> and </audio> in row 0 of a filled window.
+std::vector<std::vector<std::int64_t>> audioSpans(const std::vector<std::int64_t>& window, std::int64_t start,
+                                                  std::int64_t end) {
+  std::vector<std::vector<std::int64_t>> spans;
+  auto open = std::find(window.begin(), window.end(), start);
+  while (open != window.end()) {
+    const auto close = std::find(open, window.end(), end);
+    if (close == window.end()) break;
+    spans.emplace_back(open + 1, close);
+    open = std::find(close, window.end(), start);
+  }
+  return spans;
+}
 
 }  // namespace
 
@@ -105,6 +126,68 @@ class DrillWindowsTest : public QObject {
     QVERIFY(x != z);
     b.fill(12, 0, y, ty);
     QVERIFY(x != y);
+  }
+
+  void spellingDrillsStretchTheCharacters() {
+    // All drills spelt: every complete span holds the sentence's character tokens, each
+    // 1-2 times (a few swapped), never its BPE tokens; the response stays the sentence.
+    const DrillWindows drills(sentences(), ids(), kT, kVocab, 5, spellings(), 1.0);
+    const auto spelt = spellings();
+    std::int64_t total = 0, characters = 0, spans = 0;
+    for (std::int64_t step = 0; step < 40; ++step) {
+      std::vector<std::int64_t> inputs(static_cast<std::size_t>(kT)), targets(inputs.size());
+      drills.fill(step, 0, inputs, targets);
+      for (const auto& span : audioSpans(inputs, ids().audioStart, ids().audioEnd)) {
+        const auto match = std::find_if(spelt.begin(), spelt.end(), [&](const auto& s) {
+          return span.size() >= s.size() && span.size() <= 2 * s.size() && span.front() == s.front();
+        });
+        if (match == spelt.end()) continue;  // its first character was swapped: counted below only
+        ++spans;
+        total += static_cast<std::int64_t>(span.size());
+        characters += std::count_if(span.begin(), span.end(), [](std::int64_t t) { return t >= 1 && t <= 9; });
+      }
+    }
+    QVERIFY2(spans >= 20, qPrintable(QString::number(spans)));
+    QVERIFY2(characters * 100 >= total * 80 && characters < total,
+             qPrintable(QString("%1 of %2 spelt tokens are characters").arg(characters).arg(total)));
+
+    // Half spelt: both kinds of span appear, and spelling needs every sentence spelt.
+    const DrillWindows mixed(sentences(), ids(), kT, kVocab, 5, spellings(), 0.5);
+    int speltSpans = 0, tokenSpans = 0;
+    for (std::int64_t step = 0; step < 40; ++step) {
+      std::vector<std::int64_t> inputs(static_cast<std::size_t>(kT)), targets(inputs.size());
+      mixed.fill(step, 0, inputs, targets);
+      for (const auto& span : audioSpans(inputs, ids().audioStart, ids().audioEnd)) {
+        const auto low = std::count_if(span.begin(), span.end(), [](std::int64_t t) { return t >= 1 && t <= 9; });
+        (low * 2 > static_cast<std::int64_t>(span.size()) ? speltSpans : tokenSpans) += 1;
+      }
+    }
+    QVERIFY2(speltSpans >= 5 && tokenSpans >= 5, qPrintable(QString("%1 / %2").arg(speltSpans).arg(tokenSpans)));
+    QVERIFY_THROWS_EXCEPTION(std::exception, DrillWindows(sentences(), ids(), kT, kVocab, 5, {}, 0.5));
+  }
+
+  void fromLinesSpellsWithSingleCharacterTokens() {
+    // With the bundled LLM's byte-level BPE: spelt spans are tokens of one character each.
+    std::string path;
+    for (const auto& entry : std::filesystem::directory_iterator(std::string(SINKSCOPE_SOURCE_DIR) + "/models/shared"))
+      if (entry.path().filename().string().rfind("llm-", 0) == 0) path = (entry.path() / "tokenizer.json").string();
+    QVERIFY2(!path.empty(), "no bundled LLM");
+    const Tokenizer tokenizer = Tokenizer::fromFile(path);
+    const std::vector<std::string> lines = {"the cat sat on the mat", "a quick brown fox jumps over it"};
+    const DrillWindows drills = DrillWindows::fromLines(tokenizer, lines, 256, 3, 1.0);
+    std::vector<std::int64_t> inputs(256), targets(256);
+    drills.fill(1, 0, inputs, targets);
+    const auto start = *tokenizer.tokenId("<audio>"), end = *tokenizer.tokenId("</audio>");
+    std::int64_t total = 0, single = 0;
+    for (const auto& span : audioSpans(inputs, start, end)) {
+      for (std::size_t i = 0; i < span.size(); ++i) {
+        const std::string text = tokenizer.decode({span[i]});
+        ++total;
+        single += text.size() == 1 ? 1 : 0;
+      }
+    }
+    QVERIFY2(total >= 40, qPrintable(QString::number(total)));
+    QVERIFY2(single * 100 >= total * 80, qPrintable(QString("%1 of %2 single characters").arg(single).arg(total)));
   }
 
   void drillShareFollowsTheFraction() {
