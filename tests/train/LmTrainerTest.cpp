@@ -212,7 +212,7 @@ class LmTrainerTest : public QObject {
 
   void runSavedBeforeNewKeysResumes() {
     // A run folder written by an older trainer lacks the keys added since (init_from,
-    // data.drill_fraction): at their defaults they do not make it another experiment.
+    // data.drill_fraction, data.drill_spelling): at their defaults they do not make it another experiment.
     TrainRunOptions firstHalf = quiet();
     firstHalf.stopAfterStep = 10;
     QVERIFY(!LmTrainer(tinyConfig("older")).run(firstHalf).finished);
@@ -220,6 +220,7 @@ class LmTrainerTest : public QObject {
     nlohmann::json config = nlohmann::json::parse(std::ifstream(saved));
     config.erase("init_from");
     config["data"].erase("drill_fraction");
+    config["data"].erase("drill_spelling");
     std::ofstream(saved) << config.dump(2);
     TrainRunOptions rest = quiet();
     rest.resume = true;
@@ -240,6 +241,15 @@ class LmTrainerTest : public QObject {
     for (std::size_t i = 0; i < first.steps.size(); ++i)
       QVERIFY(std::fabs(first.steps[i].loss - second.steps[i].loss) <= kCurveTolerance);
     for (const auto& step : first.steps) QVERIFY(std::isfinite(step.loss));
+
+    // Spelling drills (data.drill_spelling) reach the batches too: same drill rows,
+    // other spans, so other losses.
+    fs::remove_all(scratch() / "drills");
+    config.data.drillSpelling = 1.0;
+    const TrainRunResult spelt = LmTrainer(config).run(quiet());
+    QVERIFY(spelt.finished);
+    QVERIFY(std::fabs(spelt.steps[0].loss - first.steps[0].loss) > 1e-4);
+    for (const auto& step : spelt.steps) QVERIFY(std::isfinite(step.loss));
   }
 
   void decorrelationTermIsAddedToTheLoss() {
