@@ -36,7 +36,7 @@ std::vector<std::vector<std::int32_t>> spellings() {
 }
 constexpr std::int64_t kT = 64;
 
-// The spans between <audio> and </audio> in row 0 of a filled window.
+// The spans between each `start` and the `end` after it in a window of tokens.
 std::vector<std::vector<std::int64_t>> audioSpans(const std::vector<std::int64_t>& window, std::int64_t start,
                                                   std::int64_t end) {
   std::vector<std::vector<std::int64_t>> spans;
@@ -179,13 +179,11 @@ class DrillWindowsTest : public QObject {
     drills.fill(1, 0, inputs, targets);
     const auto start = *tokenizer.tokenId("<audio>"), end = *tokenizer.tokenId("</audio>");
     std::int64_t total = 0, single = 0;
-    for (const auto& span : audioSpans(inputs, start, end)) {
-      for (std::size_t i = 0; i < span.size(); ++i) {
-        const std::string text = tokenizer.decode({span[i]});
+    for (const auto& span : audioSpans(inputs, start, end))
+      for (const std::int64_t token : span) {
         ++total;
-        single += text.size() == 1 ? 1 : 0;
+        single += tokenizer.decode({token}).size() == 1 ? 1 : 0;
       }
-    }
     QVERIFY2(total >= 40, qPrintable(QString::number(total)));
     QVERIFY2(single * 100 >= total * 80, qPrintable(QString("%1 of %2 single characters").arg(single).arg(total)));
   }
