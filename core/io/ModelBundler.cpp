@@ -65,22 +65,33 @@ ModelBundler::ModelBundler(std::string outDir, DType dtype) : outDir_(std::move(
   fs::create_directories(fs::path(outDir_) / "shared");
 }
 
-std::uint64_t ModelBundler::hashTree(const std::string& directory) {
-  std::uint64_t hash = 1469598103934665603ull;
-  auto mix = [&hash](const char* data, std::size_t size) {
-    for (std::size_t i = 0; i < size; ++i) {
-      hash ^= static_cast<unsigned char>(data[i]);
-      hash *= 1099511628211ull;
-    }
-  };
+namespace {
+
+std::uint64_t fnvMix(std::uint64_t hash, const char* data, std::size_t size) {
+  for (std::size_t i = 0; i < size; ++i) {
+    hash ^= static_cast<unsigned char>(data[i]);
+    hash *= 1099511628211ull;
+  }
+  return hash;
+}
+
+}  // namespace
+
+std::uint64_t ModelBundler::hashFile(const std::string& path, std::uint64_t hash) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(path + ": cannot read");
   std::vector<char> buffer(1 << 16);
+  while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0)
+    hash = fnvMix(hash, buffer.data(), static_cast<std::size_t>(in.gcount()));
+  return hash;
+}
+
+std::uint64_t ModelBundler::hashTree(const std::string& directory) {
+  std::uint64_t hash = kHashStart;
   for (const auto& relative : filesUnder(directory)) {
     const std::string name = relative.generic_string();
-    mix(name.c_str(), name.size() + 1);
-    std::ifstream in(fs::path(directory) / relative, std::ios::binary);
-    if (!in) throw Error((fs::path(directory) / relative).string() + ": cannot read");
-    while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0)
-      mix(buffer.data(), static_cast<std::size_t>(in.gcount()));
+    hash = fnvMix(hash, name.c_str(), name.size() + 1);
+    hash = hashFile((fs::path(directory) / relative).string(), hash);
   }
   return hash;
 }

@@ -44,6 +44,9 @@ class ModelBundler {
   // A content hash of a directory tree (relative paths and bytes), FNV-1a 64-bit:
   // equal parts give equal names in shared/.
   static std::uint64_t hashTree(const std::string& directory);
+  // The same hash of one file's bytes, continuing from `hash`.
+  static std::uint64_t hashFile(const std::string& path, std::uint64_t hash = kHashStart);
+  static constexpr std::uint64_t kHashStart = 1469598103934665603ull;
 
   // Rewrites one .safetensors file with its floating-point tensors in `dtype`.
   static void convertWeights(const std::string& from, const std::string& to, DType dtype);

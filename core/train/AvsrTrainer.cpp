@@ -39,6 +39,7 @@
 #include "core/train/RunFolder.h"
 #include "core/train/SinkProbe.h"
 #include "core/train/StepHash.h"
+#include "core/train/VideoFeatureCache.h"
 
 namespace sinkscope {
 
@@ -189,6 +190,13 @@ TrainRunResult AvsrTrainer::run(const TrainRunOptions& options) {
               << valid.size() << " valid utterances, " << stepsPerEpoch << " steps per epoch of " << batchSize << "\n";
   }
 
+  std::optional<VideoFeatureCache> videoCache;
+  std::int64_t videoCacheHits = 0, videoCacheMisses = 0;
+  if (useVideo && !a.videoCache.empty()) {
+    videoCache.emplace(a.videoCache, a.videoEncoder, a.corpusDir);
+    if (options.progress) std::cerr << "avsr: video encoder outputs cached in " << videoCache->folder() << "\n";
+  }
+
   // Encoder tokens of a set of utterances (frozen encoders, no gradient), before the
   // projectors: [1, n_i, features] per row.
   auto encode = [&](const AvsrShardReader& reader, const std::vector<std::size_t>& rows,
@@ -210,7 +218,24 @@ TrainRunResult AvsrTrainer::run(const TrainRunOptions& options) {
         out[r].audio = audioCompression.apply(hidden.narrow(0, static_cast<std::int64_t>(r), 1).narrow(1, 0, kept));
       }
     }
-    if (useVideo) {
+    if (useVideo && videoCache) {
+      // One utterance at a time, as at inference: no padding frames reach the encoder's
+      // attention, so an utterance's features do not depend on its batch.
+      for (std::size_t r = 0; r < rows.size(); ++r) {
+        const auto u = reader.at(rows[r]);
+        std::optional<torch::Tensor> cached = videoCache->load(u.id, u.frames);
+        torch::Tensor hidden;
+        if (cached) {
+          hidden = cached->unsqueeze(0).to(device);
+          ++videoCacheHits;
+        } else {
+          hidden = videoEncoder->forward(AvsrFeatures::video({{u.rois, u.frames}}).to(device)).narrow(1, 0, u.frames);
+          videoCache->store(u.id, hidden.squeeze(0));
+          ++videoCacheMisses;
+        }
+        out[r].video = videoCompression.apply(hidden);
+      }
+    } else if (useVideo) {
       std::vector<std::pair<const std::uint8_t*, std::int64_t>> clips;
       for (std::size_t row : rows) {
         const auto u = reader.at(row);
@@ -597,6 +622,10 @@ TrainRunResult AvsrTrainer::run(const TrainRunOptions& options) {
   if (!savedAtLastStep && step > startStep) saveCheckpoint();
   result.heldoutLoss = lastValidLoss;
   result.heldoutWer = lastWer;
+  if (videoCache && options.progress) {
+    std::cerr << "avsr: video features of " << videoCacheHits << " utterances read from the cache, " << videoCacheMisses
+              << " encoded and stored\n";
+  }
 
   if (result.finished || (outOfTime && step > startStep)) {
     const std::size_t averaged = folder.averageNewest(c.checkpoint.averageLast);

@@ -266,6 +266,7 @@ TrainConfig TrainConfig::fromJson(const nlohmann::json& document, const std::str
   avsr.read("probe_utterances", c.avsr.probeUtterances);
   avsr.read("max_new_tokens", c.avsr.maxNewTokens);
   avsr.read("num_beams", c.avsr.numBeams);
+  avsr.read("video_cache", c.avsr.videoCache);
   avsr.finish();
 
   root.finish();
@@ -491,7 +492,8 @@ nlohmann::json TrainConfig::toJson() const {
             {"eval_utterances", avsr.evalUtterances},
             {"probe_utterances", avsr.probeUtterances},
             {"max_new_tokens", avsr.maxNewTokens},
-            {"num_beams", avsr.numBeams}}}};
+            {"num_beams", avsr.numBeams},
+            {"video_cache", avsr.videoCache}}}};
 }
 
 void TrainConfig::applyOverride(const std::string& assignment) {

@@ -106,6 +106,9 @@ struct TrainConfig {
     int probeUtterances = 4;              // valid utterances the sink probe captures
     int maxNewTokens = 32;
     int numBeams = 15;                    // written into the exported model's generation settings
+    // A folder shared by runs that keeps the frozen video encoder's outputs per utterance
+    // (VideoFeatureCache); "": encode the mouth video at every step.
+    std::string videoCache;
   };
 
   std::string stage = "lm";               // "lm", "ctc" or "avsr"

@@ -20,6 +20,7 @@
 #include "core/train/AvsrShardReader.h"
 #include "core/train/AvsrTrainer.h"
 #include "core/train/TrainConfig.h"
+#include "core/train/VideoFeatureCache.h"
 
 using namespace sinkscope;
 namespace fs = std::filesystem;
@@ -252,6 +253,59 @@ class AvsrTrainerTest : public QObject {
         QVERIFY2(std::fabs(a.values[i] - b.values[i]) < 1e-6f, key.c_str());
     }
     QVERIFY(lora > 0 && projector > 0);
+  }
+
+  // The cache must hand back exactly what the encoder computed (a warm run repeats the
+  // cold run's curve), must be what a run reads (a planted entry changes the curve),
+  // and must never trust a damaged entry (a truncated one is recomputed).
+  void videoCacheIsReadRepeatsTheCurveAndRecomputesDamage() {
+    const fs::path cacheRoot = scratch() / "video-cache";
+    auto cached = [&](const std::string& name) {
+      TrainConfig c = config(name);
+      c.avsr.videoCache = cacheRoot.string();
+      return c;
+    };
+    auto sameCurve = [](const TrainRunResult& a, const TrainRunResult& b) {
+      if (a.steps.size() != b.steps.size()) return false;
+      for (std::size_t i = 0; i < a.steps.size(); ++i)
+        if (std::fabs(a.steps[i].loss - b.steps[i].loss) > kCurveTolerance) return false;
+      return true;
+    };
+    const TrainRunResult cold = AvsrTrainer(cached("avsr-cache-cold")).run(quiet());
+    QVERIFY(cold.finished);
+    const VideoFeatureCache cache(cacheRoot.string(), (scratch() / "video_encoder").string(),
+                                  (scratch() / "corpus").string());
+    const AvsrShardReader train = AvsrShardReader::open((scratch() / "corpus").string(), "train");
+    for (std::size_t i = 0; i < train.size(); ++i) {
+      const auto u = train.at(i);
+      const auto features = cache.load(u.id, u.frames);
+      QVERIFY2(features.has_value(), u.id.c_str());
+      QCOMPARE(features->size(0), u.frames);
+      QCOMPARE(features->size(1), std::int64_t(16));
+    }
+
+    QVERIFY(sameCurve(AvsrTrainer(cached("avsr-cache-warm")).run(quiet()), cold));
+
+    const auto first = train.at(0);
+    cache.store(first.id, torch::zeros({first.frames, 16}));
+    QVERIFY(!sameCurve(AvsrTrainer(cached("avsr-cache-planted")).run(quiet()), cold));
+
+    const fs::path entry = fs::path(cache.folder()) / (first.id + ".safetensors");
+    QVERIFY(fs::exists(entry));
+    fs::resize_file(entry, fs::file_size(entry) / 2);
+    QVERIFY(!cache.load(first.id, first.frames).has_value());
+    QVERIFY(!cache.load(first.id, first.frames + 1).has_value());
+    QVERIFY(sameCurve(AvsrTrainer(cached("avsr-cache-repaired")).run(quiet()), cold));
+    QVERIFY(cache.load(first.id, first.frames).has_value());
+
+    // Another encoder (or corpus) keys another folder.
+    fs::copy(scratch() / "video_encoder", scratch() / "video_encoder_changed", fs::copy_options::recursive);
+    std::ofstream(scratch() / "video_encoder_changed" / "config.json", std::ios::app) << " ";
+    const VideoFeatureCache other(cacheRoot.string(), (scratch() / "video_encoder_changed").string(),
+                                  (scratch() / "corpus").string());
+    QVERIFY(other.folder() != cache.folder());
+    QVERIFY(!other.load(first.id, first.frames).has_value());
+    QVERIFY_THROWS_EXCEPTION(Error, cache.store("../escape", torch::zeros({1, 16})));
   }
 
   void audioOnlyModelHasNoVideoPart() {
