@@ -26,7 +26,7 @@ nice_level=${NICE:-19}
 lanes=${LANES:-1}
 stages=("$@")
 if [ ${#stages[@]} -eq 0 ]; then
-  stages=(lm-demo lm-drill lm-drill2 lm-spell ctc-audio ctc-audio2 ctc-audio3 ctc-video ctc-video2)
+  stages=(lm-demo lm-drill lm-drill2 lm-spell lm-spell2 ctc-audio ctc-audio2 ctc-audio3 ctc-audio4 ctc-video ctc-video2)
   for m in asr vsr avsr; do
     for level in low high; do
       stages+=("avsr-$m-$level" "avsr-$m-$level-dec")
