@@ -229,7 +229,7 @@ TrainRunResult AvsrTrainer::run(const TrainRunOptions& options) {
           hidden = cached->unsqueeze(0).to(device);
           ++videoCacheHits;
         } else {
-          hidden = videoEncoder->forward(AvsrFeatures::video({{u.rois, u.frames}}).to(device)).narrow(1, 0, u.frames);
+          hidden = videoEncoder->forward(AvsrFeatures::video({{u.rois, u.frames}}).to(device));
           videoCache->store(u.id, hidden.squeeze(0));
           ++videoCacheMisses;
         }

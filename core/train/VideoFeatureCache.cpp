@@ -1,7 +1,6 @@
 #include "core/train/VideoFeatureCache.h"
 
 #include <atomic>
-#include <cstdio>
 #include <filesystem>
 #include <sstream>
 
@@ -32,7 +31,7 @@ bool safeId(const std::string& id) {
 
 VideoFeatureCache::VideoFeatureCache(const std::string& directory, const std::string& encoderDir,
                                      const std::string& corpusDir) {
-  if (directory.empty()) return;
+  if (directory.empty()) throw Error("video feature cache: no folder given");
   std::uint64_t key = ModelBundler::hashTree(encoderDir);
   const fs::path corpusJson = fs::path(corpusDir) / "corpus.json";
   if (fs::exists(corpusJson)) key = ModelBundler::hashFile(corpusJson.string(), key);
@@ -50,7 +49,6 @@ std::string VideoFeatureCache::pathOf(const std::string& utteranceId) const {
 }
 
 std::optional<torch::Tensor> VideoFeatureCache::load(const std::string& utteranceId, std::int64_t frames) const {
-  if (!enabled()) return std::nullopt;
   const std::string path = pathOf(utteranceId);
   if (!fs::exists(path)) return std::nullopt;
   try {
@@ -71,7 +69,6 @@ std::optional<torch::Tensor> VideoFeatureCache::load(const std::string& utteranc
 }
 
 void VideoFeatureCache::store(const std::string& utteranceId, const torch::Tensor& features) const {
-  if (!enabled()) return;
   const std::string path = pathOf(utteranceId);
   const torch::Tensor host = features.detach().to(torch::kCPU, torch::kFloat32).contiguous();
   if (host.dim() != 2) throw Error("video feature cache: features of " + utteranceId + " must be [frames, dim]");

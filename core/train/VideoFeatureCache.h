@@ -9,7 +9,7 @@
 namespace sinkscope {
 
 // The frozen video encoder's outputs, one safetensors file per utterance under
-// DIR/<key>/<utterance id>.safetensors. The AVSR fine-tuning keeps the encoders frozen
+// DIR/video-<key>/<utterance id>.safetensors. The AVSR fine-tuning keeps the encoders frozen
 // and never augments the mouth video, so its encoder outputs are a pure function of
 // the encoder and the utterance; eight of the recipe's twelve fine-tunings read the
 // same video encoder, and the encoder costs most of a VSR step on a CPU. The key hashes
@@ -20,10 +20,9 @@ class VideoFeatureCache {
  public:
   static constexpr const char* kFormat = "sinkscope-video-features/1";
 
-  // `directory` empty: disabled (load always misses, store does nothing).
+  // Throws Error when `directory` is empty or the cache folder cannot be created.
   VideoFeatureCache(const std::string& directory, const std::string& encoderDir, const std::string& corpusDir);
 
-  bool enabled() const { return !folder_.empty(); }
   const std::string& folder() const { return folder_; }
 
   // [frames, dim] float32 on the CPU, or nothing when the file is absent, unreadable or
