@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # scripts/train_recipe.sh [STAGE...]
 # Runs sinkscope's demo-model recipe (docs/training.md, "The recipe and its time
-# budget"): lm-demo, ctc-audio, ctc-video, then the twelve AVSR fine-tunings
-# avsr-{asr,vsr,avsr}-{low,high}[-dec]. Every stage runs with --resume, so the script
-# can be stopped (SIGINT/SIGTERM checkpoint) and started again; a stage whose export
-# says schedule_completed is skipped. Without arguments all stages run; otherwise only
-# the named ones (e.g. ctc-audio avsr-asr-low). Never start a stage whose run folder
-# another process is still training (e.g. a background lm-demo).
+# budget"): the LLM chain lm-demo -> lm-drill -> lm-drill2 -> lm-spell -> lm-spell2, the
+# encoder chains ctc-audio -> ... -> ctc-audio4 and ctc-video -> ctc-video2, then the
+# twelve AVSR fine-tunings avsr-{asr,vsr,avsr}-{low,high}[-dec]. Every stage runs with
+# --resume, so the script can be stopped (SIGINT/SIGTERM checkpoint) and started again;
+# a stage whose export says schedule_completed is skipped. Without arguments all stages
+# run; otherwise only the named ones (e.g. ctc-audio avsr-asr-low). A stage whose run
+# folder another process is training (a background run, another invocation of this
+# script) fails at once: the trainer locks its out_dir.
 #
 # With LANES=N, N stages train at once (one LibTorch thread each unless SET says
 # otherwise): each lane takes the first stage in recipe order whose inputs are finished

@@ -5,6 +5,10 @@
 #include <filesystem>
 #include <fstream>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include "core/base/Error.h"
 #include "core/train/CheckpointAverager.h"
 
@@ -37,6 +41,33 @@ const json* lookup(const json& document, const std::string& dotted) {
 }  // namespace
 
 RunFolder::RunFolder(std::string outDir) : outDir_(std::move(outDir)) {}
+
+RunFolder::~RunFolder() {
+  if (lockFd_ >= 0) ::close(lockFd_);
+}
+
+void RunFolder::lock() {
+  if (lockFd_ >= 0) return;
+  const std::string path = file("train.lock");
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) throw Error("cannot create " + path);
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    // The holder wrote its pid into the file; name it, so the user knows what to wait for.
+    char buffer[32] = {};
+    const auto got = ::pread(fd, buffer, sizeof(buffer) - 1, 0);
+    ::close(fd);
+    std::string holder(buffer, got > 0 ? static_cast<std::size_t>(got) : 0);
+    while (!holder.empty() && (holder.back() == '\n' || holder.back() == ' ')) holder.pop_back();
+    throw Error(outDir_ + " is being trained by another process" + (holder.empty() ? "" : " (pid " + holder + ")") +
+                "; wait for it to finish or stop it (it checkpoints on SIGTERM), or choose another out_dir");
+  }
+  const std::string pid = std::to_string(::getpid()) + "\n";
+  if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, pid.data(), pid.size(), 0) != static_cast<ssize_t>(pid.size())) {
+    ::close(fd);
+    throw Error("cannot write " + path);
+  }
+  lockFd_ = fd;
+}
 
 std::string RunFolder::file(const std::string& name) const {
   return (fs::path(outDir_) / name).string();
@@ -73,6 +104,7 @@ std::vector<std::string> RunFolder::checkpoints() const {
 std::string RunFolder::open(const json& config, bool resume, const std::vector<std::string>& invariantKeys,
                             const std::function<json(const json&)>& normalize) {
   fs::create_directories(outDir_);
+  lock();
   const std::vector<std::string> existing = checkpoints();
   if (!existing.empty() && !resume) {
     throw Error(outDir_ + " already holds checkpoints; resume it (--resume) or choose another out_dir");

@@ -14,11 +14,20 @@ namespace sinkscope {
 // a temporary folder and renamed, so a killed run never leaves half a checkpoint),
 // and the rule that a fresh start never overwrites a run and a resumed one must be
 // the same experiment.
+//
+// open() also takes an exclusive lock on the folder (train.lock, flock) that lasts as
+// long as this object: runs are resumed across sessions and several recipe lanes or
+// hand-started trainers share one runs/ folder, and two processes writing the same
+// checkpoints would silently interleave two runs. The kernel drops the lock when the
+// process dies, so a killed run never leaves the folder locked.
 class RunFolder {
  public:
   explicit RunFolder(std::string outDir);
+  ~RunFolder();
+  RunFolder(const RunFolder&) = delete;
+  RunFolder& operator=(const RunFolder&) = delete;
 
-  // Creates the folder. With checkpoints present, refuses unless `resume`, and then
+  // Creates and locks the folder (throws if another process holds it). With checkpoints present, refuses unless `resume`, and then
   // checks that `config` agrees with the saved train_config.json on `invariantKeys`
   // (dotted paths, "train.seq_length"). Writes `config` as train_config.json.
   // Returns the newest checkpoint folder ("" for a fresh start). `normalize`, when
@@ -46,7 +55,10 @@ class RunFolder {
   static void writeJson(const std::string& path, const nlohmann::json& value);
 
  private:
+  void lock();
+
   std::string outDir_;
+  int lockFd_ = -1;
 };
 
 }  // namespace sinkscope
