@@ -21,88 +21,97 @@
 # train.batch_utterances=64"), SET_<stage> with '-' written '_' (assignments for one
 # stage, e.g. SET_ctc_audio="train.epochs=2.5"), NICE (default 19), LANES (default 1).
 set -euo pipefail
-repo=$(cd "$(dirname "$0")/.." && pwd)
-work=${WORK_DIR:-/work/data}
-train=${TRAIN:-$repo/build/app/train/sinkscope-train}
-nice_level=${NICE:-19}
-lanes=${LANES:-1}
-stages=("$@")
-if [ ${#stages[@]} -eq 0 ]; then
-  stages=(lm-demo lm-drill lm-drill2 lm-spell lm-spell2 ctc-audio ctc-audio2 ctc-audio3 ctc-audio4 ctc-video ctc-video2)
-  for m in asr vsr avsr; do
-    for level in low high; do
-      stages+=("avsr-$m-$level" "avsr-$m-$level-dec")
+
+# The whole script is one function, called on the last line: bash reads a script as it
+# runs it, so an edit written into this same file during a run of several hours (as an
+# editor may save it) used to make the running copy read on at its old offset, in the
+# middle of other text; a function is parsed whole before it runs.
+main() {
+  repo=$(cd "$(dirname "$0")/.." && pwd)
+  work=${WORK_DIR:-/work/data}
+  train=${TRAIN:-$repo/build/app/train/sinkscope-train}
+  nice_level=${NICE:-19}
+  lanes=${LANES:-1}
+  stages=("$@")
+  if [ ${#stages[@]} -eq 0 ]; then
+    stages=(lm-demo lm-drill lm-drill2 lm-spell lm-spell2 ctc-audio ctc-audio2 ctc-audio3 ctc-audio4 ctc-video ctc-video2)
+    for m in asr vsr avsr; do
+      for level in low high; do
+        stages+=("avsr-$m-$level" "avsr-$m-$level-dec")
+      done
     done
+  fi
+  for stage in "${stages[@]}"; do
+    [ -f "$repo/configs/$stage.json" ] || { echo "train_recipe.sh: no config $repo/configs/$stage.json" >&2; exit 2; }
   done
-fi
-for stage in "${stages[@]}"; do
-  [ -f "$repo/configs/$stage.json" ] || { echo "train_recipe.sh: no config $repo/configs/$stage.json" >&2; exit 2; }
-done
-mkdir -p "$work/runs"
-cd "$work"
+  mkdir -p "$work/runs"
+  cd "$work"
 
-finished() { [ -f "runs/$1/export/training.json" ] && grep -q '"schedule_completed": true' "runs/$1/export/training.json"; }
-inputs() {  # the stages whose exports STAGE reads: every "runs/NAME/export" its config names
-  (grep -o '"runs/[^/"]*/export[/"]' "$repo/configs/$1.json" || true) | sed 's|"runs/\([^/"]*\)/export.*|\1|' | sort -u
-}
-listed() { local s; for s in "${stages[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
-# 0: ready; 1: wait (an input is still to be trained in this invocation); 2: never.
-readiness() {
-  local input state=0
-  for input in $(inputs "$1"); do
-    finished "$input" && continue
-    listed "$input" || return 2
-    [ -e "$claims/$input.failed" ] && return 2
-    state=1
-  done
-  return $state
-}
-run_stage() {
-  local stage=$1 var assignments=() extra
-  var="SET_${stage//-/_}"
-  extra="${SET:-} ${!var:-}"
-  for assignment in $extra; do assignments+=(--set "$assignment"); done
-  [ "$lanes" -gt 1 ] && assignments=(--set threads=1 "${assignments[@]}")
-  echo "== $stage ($(date -u +%H:%M:%S) UTC)"
-  nice -n "$nice_level" "$train" --config "$repo/configs/$stage.json" --resume "${assignments[@]}" 2>>"runs/$stage.log"
-}
+  finished() { [ -f "runs/$1/export/training.json" ] && grep -q '"schedule_completed": true' "runs/$1/export/training.json"; }
+  inputs() {  # the stages whose exports STAGE reads: every "runs/NAME/export" its config names
+    (grep -o '"runs/[^/"]*/export[/"]' "$repo/configs/$1.json" || true) | sed 's|"runs/\([^/"]*\)/export.*|\1|' | sort -u
+  }
+  listed() { local s; for s in "${stages[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
+  # 0: ready; 1: wait (an input is still to be trained in this invocation); 2: never.
+  readiness() {
+    local input state=0
+    for input in $(inputs "$1"); do
+      finished "$input" && continue
+      listed "$input" || return 2
+      [ -e "$claims/$input.failed" ] && return 2
+      state=1
+    done
+    return $state
+  }
+  run_stage() {
+    local stage=$1 var assignments=() extra
+    var="SET_${stage//-/_}"
+    extra="${SET:-} ${!var:-}"
+    for assignment in $extra; do assignments+=(--set "$assignment"); done
+    [ "$lanes" -gt 1 ] && assignments=(--set threads=1 "${assignments[@]}")
+    echo "== $stage ($(date -u +%H:%M:%S) UTC)"
+    nice -n "$nice_level" "$train" --config "$repo/configs/$stage.json" --resume "${assignments[@]}" 2>>"runs/$stage.log"
+  }
 
-claims=runs/.recipe-claims-$$
-mkdir -p "$claims"
-trap 'rm -rf "$claims"' EXIT
-lane() {
-  while true; do
-    local picked="" waiting=0 stage rc
-    for stage in "${stages[@]}"; do
-      [ -e "$claims/$stage" ] && continue
-      if finished "$stage"; then
-        mkdir "$claims/$stage" 2>/dev/null && echo "== $stage: finished before, skipped"
+  claims=runs/.recipe-claims-$$
+  mkdir -p "$claims"
+  trap 'rm -rf "$claims"' EXIT
+  lane() {
+    while true; do
+      local picked="" waiting=0 stage rc
+      for stage in "${stages[@]}"; do
+        [ -e "$claims/$stage" ] && continue
+        if finished "$stage"; then
+          mkdir "$claims/$stage" 2>/dev/null && echo "== $stage: finished before, skipped"
+          continue
+        fi
+        rc=0; readiness "$stage" || rc=$?
+        if [ $rc -eq 2 ]; then
+          # Marked failed too, so the stages that read it are skipped in turn, not awaited.
+          mkdir "$claims/$stage" 2>/dev/null && touch "$claims/$stage.failed" &&
+            echo "== $stage: skipped, an input it needs is neither finished nor listed, or failed" >&2
+          continue
+        fi
+        if [ $rc -eq 1 ]; then waiting=1; continue; fi
+        if mkdir "$claims/$stage" 2>/dev/null; then picked=$stage; break; fi
+      done
+      if [ -z "$picked" ]; then
+        [ $waiting -eq 1 ] || return 0
+        sleep ${RECIPE_POLL_S:-30}
         continue
       fi
-      rc=0; readiness "$stage" || rc=$?
-      if [ $rc -eq 2 ]; then
-        # Marked failed too, so the stages that read it are skipped in turn, not awaited.
-        mkdir "$claims/$stage" 2>/dev/null && touch "$claims/$stage.failed" &&
-          echo "== $stage: skipped, an input it needs is neither finished nor listed, or failed" >&2
-        continue
+      if ! run_stage "$picked"; then
+        touch "$claims/$picked.failed"
+        echo "== $picked failed (runs/$picked.log); the stages that read it are skipped" >&2
       fi
-      if [ $rc -eq 1 ]; then waiting=1; continue; fi
-      if mkdir "$claims/$stage" 2>/dev/null; then picked=$stage; break; fi
     done
-    if [ -z "$picked" ]; then
-      [ $waiting -eq 1 ] || return 0
-      sleep ${RECIPE_POLL_S:-30}
-      continue
-    fi
-    if ! run_stage "$picked"; then
-      touch "$claims/$picked.failed"
-      echo "== $picked failed (runs/$picked.log); the stages that read it are skipped" >&2
-    fi
-  done
+  }
+  if [ "$lanes" -le 1 ]; then
+    lane
+  else
+    for ((i = 1; i <= lanes; ++i)); do lane & done
+    wait
+  fi
 }
-if [ "$lanes" -le 1 ]; then
-  lane
-else
-  for ((i = 1; i <= lanes; ++i)); do lane & done
-  wait
-fi
+
+main "$@"; exit $?

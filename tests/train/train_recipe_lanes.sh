@@ -2,8 +2,8 @@
 # CTest: scripts/train_recipe.sh with LANES=2 and a stand-in trainer (training itself is
 # covered by the *TrainerTest binaries; this checks the scheduling): every stage runs once,
 # no fine-tuning starts before the exports it reads are finished, per-stage SET_ values
-# reach only their stage, a failed encoder skips its dependants, and a second invocation
-# skips what is finished.
+# reach only their stage, a failed encoder skips its dependants, a second invocation
+# skips what is finished, and editing the script during a run does not break the run.
 set -euo pipefail
 repo=$1
 scratch=$(mktemp -d)
@@ -12,6 +12,12 @@ cat > "$scratch/trainer" <<'TRAINER'
 #!/usr/bin/env bash
 stage=$(basename "$2" .json)
 echo "start $stage $(date +%s%N) $*" >> "$LOG"
+# An edit of the running script, written in place as an editor may (sed -i or git would
+# make a new file, which the running bash never sees), moves every byte after line 1.
+if [ -n "${EDIT_SCRIPT:-}" ]; then
+  edited=$( { head -n 1 "$EDIT_SCRIPT"; echo "# edited while running by $stage: $(printf '%0200d' 0)"; tail -n +2 "$EDIT_SCRIPT"; } )
+  printf '%s\n' "$edited" > "$EDIT_SCRIPT"
+fi
 sleep 0.$((RANDOM % 3))
 echo "end $stage $(date +%s%N)" >> "$LOG"
 [ "$stage" = "${FAIL_STAGE:-}" ] && exit 1
@@ -54,4 +60,19 @@ FAIL_STAGE=ctc-video run || true
 grep -q '^start avsr-asr-high-dec ' "$LOG" || fail "ASR stages should still run"
 grep -q '^start avsr-vsr-\|^start avsr-avsr-' "$LOG" && fail "stages reading the failed video encoder ran"
 grep -q 'ctc-video failed' "$scratch/out" || fail "the failure was not reported"
+
+# The same recipe from a copy of the script that every stage edits while it runs.
+mkdir -p "$scratch/copy/scripts"
+cp "$repo/scripts/train_recipe.sh" "$scratch/copy/scripts/"
+ln -s "$repo/configs" "$scratch/copy/configs"
+rm -rf "$scratch/work"; : > "$LOG"
+EDIT_SCRIPT=$scratch/copy/scripts/train_recipe.sh WORK_DIR=$scratch/work TRAIN=$scratch/trainer NICE=0 LANES=2 \
+  RECIPE_POLL_S=0.1 timeout 120 "$scratch/copy/scripts/train_recipe.sh" > "$scratch/out" 2>&1 ||
+  fail "the edited run failed: $(tail -5 "$scratch/out")"
+[ "$(grep -c '^start' "$LOG")" -eq $stages ] || fail "the edited run ran $(grep -c '^start' "$LOG") stages: $(tail -5 "$scratch/out")"
+grep -q 'edited while running' "$scratch/copy/scripts/train_recipe.sh" || fail "the script was not edited"
+grep -qi 'syntax error' "$scratch/out" && fail "the edit broke the running script: $(cat "$scratch/out")"
+# Read again from its old offset, an edited script runs whatever lands there, e.g. its own
+# beginning, which skips every stage once more.
+grep -q 'finished before, skipped' "$scratch/out" && fail "the running script read its edited text: $(tail -5 "$scratch/out")"
 echo "train_recipe.sh lanes: ok"
