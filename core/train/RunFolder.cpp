@@ -1,9 +1,12 @@
 #include "core/train/RunFolder.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -52,6 +55,13 @@ void RunFolder::lock() {
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) throw Error("cannot create " + path);
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    if (errno != EWOULDBLOCK) {
+      // A file system without flock (some network mounts): train unguarded rather than not at all.
+      std::cerr << "warning: cannot lock " << path << " (" << std::strerror(errno)
+                << "); a second trainer on this folder would not be stopped\n";
+      ::close(fd);
+      return;
+    }
     // The holder wrote its pid into the file; name it, so the user knows what to wait for.
     char buffer[32] = {};
     const auto got = ::pread(fd, buffer, sizeof(buffer) - 1, 0);

@@ -19,7 +19,8 @@ namespace sinkscope {
 // long as this object: runs are resumed across sessions and several recipe lanes or
 // hand-started trainers share one runs/ folder, and two processes writing the same
 // checkpoints would silently interleave two runs. The kernel drops the lock when the
-// process dies, so a killed run never leaves the folder locked.
+// process dies, so a killed run never leaves the folder locked. Where the file system
+// has no flock (some network mounts) the run goes on unguarded, with a warning.
 class RunFolder {
  public:
   explicit RunFolder(std::string outDir);
