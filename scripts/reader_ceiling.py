@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""scripts/reader_ceiling.py — how well can the LLM read a *perfect* spelling?
+
+Feeds an LLM the spelling-drill layout it was pretrained on (docs/training.md, "Spelling
+drills"), with the encoder tokens replaced by the transcript's own characters, spelt
+exactly (or stretched 1-2 times per character, as in the drills), then the ASR prompt,
+and decodes greedily with `sinkscope-cli analyze`:
+
+    BOS <audio> g r a c e f u l ␣ a n d … </audio> Transcribe speech to text. → ?
+
+The WER of that transcript against the sentence is a floor for any AVSR model built on
+this LLM whose projector turns encoder frames into character-like tokens: no encoder can
+hand the LLM a better input than the exact spelling. Standard library only.
+
+usage: scripts/reader_ceiling.py --llm DIR --manifest CSV [--limit N] [--stretch]
+         [--cli PATH] [--out TSV]
+The manifest is a Llama-AVSR label CSV (dataset,rel_path,input_length,token_len,text),
+e.g. /work/data/corpus/test.csv.
+"""
+import argparse
+import csv
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+
+PROMPT = "Transcribe speech to text."
+
+
+def byte_level(ch):
+    """The byte-level BPE symbol of one ASCII character (GPT-2's byte-to-unicode map)."""
+    code = ord(ch)
+    if 33 <= code <= 126:
+        return ch
+    if code == 32:
+        return "\u0120"
+    raise ValueError(f"character {ch!r} outside printable ASCII; extend byte_level()")
+
+
+def run_cli(cli, llm, args, out):
+    result = subprocess.run([cli, "analyze", "--model", llm, "--out", out] + args,
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.exit(f"sinkscope-cli analyze failed: {result.stderr.strip()}")
+    with open(os.path.join(out, "report.json")) as f:
+        return json.load(f)
+
+
+def words(text):
+    return re.sub(r"[^a-z' ]", " ", text.lower()).split()
+
+
+def edit_distance(ref, hyp):
+    row = list(range(len(hyp) + 1))
+    for i in range(1, len(ref) + 1):
+        previous, row[0] = row[:], i
+        for j in range(1, len(hyp) + 1):
+            row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (ref[i - 1] != hyp[j - 1]))
+    return row[len(hyp)]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--llm", required=True, help="an LLM directory (e.g. models/shared/llm-*)")
+    parser.add_argument("--manifest", required=True)
+    parser.add_argument("--limit", type=int, default=100)
+    parser.add_argument("--stretch", action="store_true", help="repeat each character 1-2 times (seed 7)")
+    parser.add_argument("--cli", default="build/app/sinkscope-cli")
+    parser.add_argument("--out", help="TSV of reference and transcript per sentence")
+    a = parser.parse_args()
+
+    with open(os.path.join(a.llm, "tokenizer.json")) as f:
+        tokenizer = json.load(f)
+    vocab = tokenizer["model"]["vocab"]
+    added = {t["content"]: t["id"] for t in tokenizer.get("added_tokens", [])}
+    bos, audio_start, audio_end = added["<|begin_of_text|>"], added["<audio>"], added["</audio>"]
+    scratch = tempfile.mkdtemp(prefix="reader-ceiling-")
+    # The prompt's ids as sinkscope's own tokenizer encodes them (the report lists them).
+    report = run_cli(a.cli, a.llm, ["--text", PROMPT, "--max-new-tokens", "1"], scratch)
+    prompt = [t["id"] for t in report["tokens"] if t["segment"] != "bos" and t["segment"] != "response"]
+
+    rng = random.Random(7)
+    errors = reference_words = 0
+    rows = []
+    with open(a.manifest, newline="") as f:
+        for k, row in enumerate(csv.reader(f)):
+            if k >= a.limit:
+                break
+            sentence = row[4]
+            spelt = []
+            for ch in sentence:
+                spelt += [vocab[byte_level(ch)]] * (rng.randint(1, 2) if a.stretch else 1)
+            ids = [bos, audio_start] + spelt + [audio_end] + prompt
+            report = run_cli(a.cli, a.llm, ["--tokens", ",".join(map(str, ids)), "--max-new-tokens", "32"], scratch)
+            hypothesis = report.get("transcript", "")
+            ref, hyp = words(sentence), words(hypothesis)
+            errors += edit_distance(ref, hyp)
+            reference_words += len(ref)
+            rows.append((sentence, " ".join(hyp)))
+    if a.out:
+        with open(a.out, "w") as f:
+            for sentence, hypothesis in rows:
+                f.write(f"{sentence}\t{hypothesis}\n")
+    print(json.dumps({"sentences": len(rows), "stretched": a.stretch, "word_errors": errors,
+                      "reference_words": reference_words, "wer": errors / max(reference_words, 1)}))
+
+
+if __name__ == "__main__":
+    main()
