@@ -12,8 +12,11 @@ The WER of that transcript against the sentence is a floor for any AVSR model bu
 this LLM whose projector turns encoder frames into character-like tokens: no encoder can
 hand the LLM a better input than the exact spelling. Standard library only.
 
+With --units tokens the span holds the sentence's BPE tokens instead (the token drills'
+layout): what the LLM could do if the encoders handed it whole tokens.
+
 usage: scripts/reader_ceiling.py --llm DIR --manifest CSV [--limit N] [--stretch]
-         [--cli PATH] [--out TSV]
+         [--units characters|tokens] [--cli PATH] [--out TSV]
 The manifest is a Llama-AVSR label CSV (dataset,rel_path,input_length,token_len,text),
 e.g. /work/data/corpus/test.csv.
 """
@@ -49,6 +52,12 @@ def run_cli(cli, llm, args, out):
         return json.load(f)
 
 
+def encode(cli, llm, text, scratch):
+    """`text`'s ids as sinkscope's own tokenizer encodes them (the report lists them)."""
+    report = run_cli(cli, llm, ["--text", text, "--max-new-tokens", "1"], scratch)
+    return [t["id"] for t in report["tokens"] if t["segment"] not in ("bos", "response")]
+
+
 def words(text):
     return re.sub(r"[^a-z' ]", " ", text.lower()).split()
 
@@ -67,7 +76,8 @@ def main():
     parser.add_argument("--llm", required=True, help="an LLM directory (e.g. models/shared/llm-*)")
     parser.add_argument("--manifest", required=True)
     parser.add_argument("--limit", type=int, default=100)
-    parser.add_argument("--stretch", action="store_true", help="repeat each character 1-2 times (seed 7)")
+    parser.add_argument("--stretch", action="store_true", help="repeat each unit 1-2 times (seed 7)")
+    parser.add_argument("--units", choices=["characters", "tokens"], default="characters")
     parser.add_argument("--cli", default="build/app/sinkscope-cli")
     parser.add_argument("--out", help="TSV of reference and transcript per sentence")
     a = parser.parse_args()
@@ -79,8 +89,7 @@ def main():
     bos, audio_start, audio_end = added["<|begin_of_text|>"], added["<audio>"], added["</audio>"]
     scratch = tempfile.mkdtemp(prefix="reader-ceiling-")
     # The prompt's ids as sinkscope's own tokenizer encodes them (the report lists them).
-    report = run_cli(a.cli, a.llm, ["--text", PROMPT, "--max-new-tokens", "1"], scratch)
-    prompt = [t["id"] for t in report["tokens"] if t["segment"] != "bos" and t["segment"] != "response"]
+    prompt = encode(a.cli, a.llm, PROMPT, scratch)
 
     rng = random.Random(7)
     errors = reference_words = 0
@@ -90,9 +99,11 @@ def main():
             if k >= a.limit:
                 break
             sentence = row[4]
+            units = [vocab[byte_level(ch)] for ch in sentence] if a.units == "characters" else \
+                encode(a.cli, a.llm, sentence, scratch)
             spelt = []
-            for ch in sentence:
-                spelt += [vocab[byte_level(ch)]] * (rng.randint(1, 2) if a.stretch else 1)
+            for unit in units:
+                spelt += [unit] * (rng.randint(1, 2) if a.stretch else 1)
             ids = [bos, audio_start] + spelt + [audio_end] + prompt
             report = run_cli(a.cli, a.llm, ["--tokens", ",".join(map(str, ids)), "--max-new-tokens", "32"], scratch)
             hypothesis = report.get("transcript", "")
@@ -104,7 +115,7 @@ def main():
         with open(a.out, "w") as f:
             for sentence, hypothesis in rows:
                 f.write(f"{sentence}\t{hypothesis}\n")
-    print(json.dumps({"sentences": len(rows), "stretched": a.stretch, "word_errors": errors,
+    print(json.dumps({"sentences": len(rows), "units": a.units, "stretched": a.stretch, "word_errors": errors,
                       "reference_words": reference_words, "wer": errors / max(reference_words, 1)}))
 
 
