@@ -28,9 +28,10 @@ class RunFolder {
   RunFolder(const RunFolder&) = delete;
   RunFolder& operator=(const RunFolder&) = delete;
 
-  // Creates and locks the folder (throws if another process holds it). With checkpoints present, refuses unless `resume`, and then
-  // checks that `config` agrees with the saved train_config.json on `invariantKeys`
-  // (dotted paths, "train.seq_length"). Writes `config` as train_config.json.
+  // Creates and locks the folder (throws if another process holds it). With checkpoints
+  // present, refuses unless `resume`, and then checks that `config` agrees with the
+  // saved train_config.json on `invariantKeys` (dotted paths, "train.seq_length").
+  // Writes `config` as train_config.json.
   // Returns the newest checkpoint folder ("" for a fresh start). `normalize`, when
   // given, rewrites the saved config before the comparison (TrainConfig's round trip,
   // so a key added to the trainer since the run began counts with its default value).

@@ -26,7 +26,8 @@ echo '{"schedule_completed": true}' > "runs/$stage/export/training.json"
 TRAINER
 chmod +x "$scratch/trainer"
 fail() { echo "FAIL: $*" >&2; exit 1; }
-run() { WORK_DIR=$scratch/work TRAIN=$scratch/trainer NICE=0 LANES=2 RECIPE_POLL_S=0.1 timeout 120 "$repo/scripts/train_recipe.sh" > "$scratch/out" 2>&1; }
+script=$repo/scripts/train_recipe.sh
+run() { WORK_DIR=$scratch/work TRAIN=$scratch/trainer NICE=0 LANES=2 RECIPE_POLL_S=0.1 timeout 120 "$script" > "$scratch/out" 2>&1; }
 time_of() { awk -v what="$1" -v s="$2" '$1 == what && $2 == s { print $3 }' "$LOG"; }
 
 export LOG=$scratch/log SET_ctc_audio="train.epochs=2.5"
@@ -63,14 +64,13 @@ grep -q 'ctc-video failed' "$scratch/out" || fail "the failure was not reported"
 
 # The same recipe from a copy of the script that every stage edits while it runs.
 mkdir -p "$scratch/copy/scripts"
-cp "$repo/scripts/train_recipe.sh" "$scratch/copy/scripts/"
+cp "$script" "$scratch/copy/scripts/"
 ln -s "$repo/configs" "$scratch/copy/configs"
+script=$scratch/copy/scripts/train_recipe.sh
 rm -rf "$scratch/work"; : > "$LOG"
-EDIT_SCRIPT=$scratch/copy/scripts/train_recipe.sh WORK_DIR=$scratch/work TRAIN=$scratch/trainer NICE=0 LANES=2 \
-  RECIPE_POLL_S=0.1 timeout 120 "$scratch/copy/scripts/train_recipe.sh" > "$scratch/out" 2>&1 ||
-  fail "the edited run failed: $(tail -5 "$scratch/out")"
+EDIT_SCRIPT=$script run || fail "the edited run failed: $(tail -5 "$scratch/out")"
 [ "$(grep -c '^start' "$LOG")" -eq $stages ] || fail "the edited run ran $(grep -c '^start' "$LOG") stages: $(tail -5 "$scratch/out")"
-grep -q 'edited while running' "$scratch/copy/scripts/train_recipe.sh" || fail "the script was not edited"
+grep -q 'edited while running' "$script" || fail "the script was not edited"
 grep -qi 'syntax error' "$scratch/out" && fail "the edit broke the running script: $(cat "$scratch/out")"
 # Read again from its old offset, an edited script runs whatever lands there, e.g. its own
 # beginning, which skips every stage once more.
