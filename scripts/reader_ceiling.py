@@ -13,10 +13,13 @@ this LLM whose projector turns encoder frames into character-like tokens: no enc
 hand the LLM a better input than the exact spelling. Standard library only.
 
 With --units tokens the span holds the sentence's BPE tokens instead (the token drills'
-layout): what the LLM could do if the encoders handed it whole tokens.
+layout): what the LLM could do if the encoders handed it whole tokens. With --cer R the
+spelling is first corrupted the way a CTC encoder with character error rate R would
+(substitutions, deletions and insertions, a third each, seed 11): what the LLM makes of
+an imperfect encoder's characters.
 
 usage: scripts/reader_ceiling.py --llm DIR --manifest CSV [--limit N] [--stretch]
-         [--units characters|tokens] [--cli PATH] [--out TSV]
+         [--units characters|tokens] [--cer R] [--max-new-tokens N] [--cli PATH] [--out TSV]
 The manifest is a Llama-AVSR label CSV (dataset,rel_path,input_length,token_len,text),
 e.g. /work/data/corpus/test.csv.
 """
@@ -58,6 +61,25 @@ def encode(cli, llm, text, scratch):
     return [t["id"] for t in report["tokens"] if t["segment"] not in ("bos", "response")]
 
 
+LETTERS = "abcdefghijklmnopqrstuvwxyz "
+
+
+def corrupt(sentence, rate, rng):
+    """`sentence` with about rate * len(sentence) character errors, as a CTC decoder makes them."""
+    out = []
+    for ch in sentence:
+        draw = rng.random()
+        if draw < rate / 3:
+            out.append(rng.choice(LETTERS))          # substitution
+        elif draw < 2 * rate / 3:
+            continue                                 # deletion
+        elif draw < rate:
+            out += [ch, rng.choice(LETTERS)]         # insertion after the character
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def words(text):
     return re.sub(r"[^a-z' ]", " ", text.lower()).split()
 
@@ -78,6 +100,9 @@ def main():
     parser.add_argument("--limit", type=int, default=100)
     parser.add_argument("--stretch", action="store_true", help="repeat each unit 1-2 times (seed 7)")
     parser.add_argument("--units", choices=["characters", "tokens"], default="characters")
+    parser.add_argument("--cer", type=float, default=0.0, help="corrupt the spelling at this character error rate")
+    parser.add_argument("--max-new-tokens", type=int, default=32,
+                        help="transcript length limit (a small vocabulary needs more tokens per sentence)")
     parser.add_argument("--cli", default="build/app/sinkscope-cli")
     parser.add_argument("--out", help="TSV of reference and transcript per sentence")
     a = parser.parse_args()
@@ -91,7 +116,10 @@ def main():
     # The prompt's ids as sinkscope's own tokenizer encodes them (the report lists them).
     prompt = encode(a.cli, a.llm, PROMPT, scratch)
 
+    if a.cer and a.units != "characters":
+        sys.exit("--cer corrupts characters; use it with --units characters")
     rng = random.Random(7)
+    noise = random.Random(11)
     errors = reference_words = 0
     rows = []
     with open(a.manifest, newline="") as f:
@@ -99,13 +127,14 @@ def main():
             if k >= a.limit:
                 break
             sentence = row[4]
-            units = [vocab[byte_level(ch)] for ch in sentence] if a.units == "characters" else \
+            heard = corrupt(sentence, a.cer, noise) if a.cer else sentence
+            units = [vocab[byte_level(ch)] for ch in heard] if a.units == "characters" else \
                 encode(a.cli, a.llm, sentence, scratch)
             spelt = []
             for unit in units:
                 spelt += [unit] * (rng.randint(1, 2) if a.stretch else 1)
             ids = [bos, audio_start] + spelt + [audio_end] + prompt
-            report = run_cli(a.cli, a.llm, ["--tokens", ",".join(map(str, ids)), "--max-new-tokens", "32"], scratch)
+            report = run_cli(a.cli, a.llm, ["--tokens", ",".join(map(str, ids)), "--max-new-tokens", str(a.max_new_tokens)], scratch)
             hypothesis = report.get("transcript", "")
             ref, hyp = words(sentence), words(hypothesis)
             errors += edit_distance(ref, hyp)
@@ -115,7 +144,7 @@ def main():
         with open(a.out, "w") as f:
             for sentence, hypothesis in rows:
                 f.write(f"{sentence}\t{hypothesis}\n")
-    print(json.dumps({"sentences": len(rows), "units": a.units, "stretched": a.stretch, "word_errors": errors,
+    print(json.dumps({"sentences": len(rows), "units": a.units, "stretched": a.stretch, "cer": a.cer, "word_errors": errors,
                       "reference_words": reference_words, "wer": errors / max(reference_words, 1)}))
 
 
