@@ -21,6 +21,7 @@
 #include "core/train/AvsrShardReader.h"
 #include "core/train/CosineSchedule.h"
 #include "core/train/CsvLog.h"
+#include "core/train/CtcAlphabet.h"
 #include "core/train/CtcUnits.h"
 #include "core/train/EpochSampler.h"
 #include "core/analysis/ErrorRate.h"
@@ -41,6 +42,35 @@ const std::vector<std::string> kResumeInvariantKeys = {"seed",          "stage",
                                                        "ctc.modality",  "ctc.encoder",    "ctc.noise_snr_db",
                                                        "ctc.noise_kind", "ctc.units", "train.batch_utterances"};
 constexpr std::uint64_t kNoisePurpose = 0x6e6f697365;
+
+// A new token head would start on CTC's all-blank plateau, where session 8's token run
+// stayed for its ~1 000 steps. Seeded from a trained character head, every token
+// starts as the mean of its letters' rows, a merged token a little below its letters
+// (kMergedPenalty per extra letter), so the encoder spells from step 0 and training
+// only has to shift frames from letters to the tokens that merge them. Tokens the
+// alphabet cannot spell start silent.
+void seedTokenHead(torch::nn::LinearImpl& tokenHead, torch::nn::LinearImpl& characterHead, const CtcUnits& units) {
+  constexpr double kMergedPenalty = 1.0;
+  constexpr double kSilent = 10.0;
+  torch::NoGradGuard noGrad;
+  const torch::Tensor w = characterHead.weight.detach();
+  const torch::Tensor b = characterHead.bias.detach();
+  const double floor = b.min().item<double>() - kSilent;
+  const auto spellings = units.spellings();
+  for (std::size_t id = 0; id < spellings.size(); ++id) {
+    const auto& letters = spellings[id];
+    const auto row = static_cast<std::int64_t>(id);
+    if (letters.empty()) {
+      tokenHead.weight[row].zero_();
+      tokenHead.bias[row].fill_(floor);
+      continue;
+    }
+    const torch::Tensor index = torch::tensor(letters, torch::kLong).to(w.device());
+    tokenHead.weight[row].copy_(w.index_select(0, index).mean(0));
+    tokenHead.bias[row].fill_(b.index_select(0, index).mean().item<double>() -
+                              kMergedPenalty * static_cast<double>(letters.size() - 1));
+  }
+}
 
 // The encoder under its part name "encoder." and the CTC head "ctc_head.".
 class CtcModel : public torch::nn::Module {
@@ -190,6 +220,12 @@ TrainRunResult CtcTrainer::run(const TrainRunOptions& options) {
                                         : CtcUnits::kCharacters;
     if (fs::exists(headFile) && exportUnits == c.ctc.units) {
       WeightLoader::load(*model->head, SafetensorsSet::openFile(headFile.string()), "ctc_head.", runtime);
+    } else if (fs::exists(headFile) && exportUnits == CtcUnits::kCharacters && units.tokens()) {
+      torch::nn::Linear characterHead(model->head->weight.size(1), CtcAlphabet::size());
+      characterHead->to(device);
+      WeightLoader::load(*characterHead, SafetensorsSet::openFile(headFile.string()), "ctc_head.", runtime);
+      seedTokenHead(*model->head, *characterHead, units);
+      if (options.progress) std::cerr << "a token CTC head seeded from the character head of " << c.initFrom << "\n";
     } else if (options.progress) {
       std::cerr << "a new CTC head: " << c.initFrom << " has none for units " << c.ctc.units << "\n";
     }

@@ -22,6 +22,22 @@ std::vector<std::int64_t> CtcUnits::encode(const std::string& text) const {
   return ids;
 }
 
+std::vector<std::vector<std::int64_t>> CtcUnits::spellings() const {
+  std::vector<std::vector<std::int64_t>> out(static_cast<std::size_t>(size()));
+  out[kBlank] = {kBlank};
+  for (std::int64_t id = 1; id < size(); ++id) {
+    if (!tokenizer_) {
+      out[static_cast<std::size_t>(id)] = {id};
+      continue;
+    }
+    const std::string text = tokenizer_->decode({id - 1}, true);
+    std::vector<std::int64_t> letters = CtcAlphabet::encode(text);
+    // A token with a symbol off the alphabet is not spelt at all rather than spelt in part.
+    if (!text.empty() && letters.size() == text.size()) out[static_cast<std::size_t>(id)] = std::move(letters);
+  }
+  return out;
+}
+
 std::string CtcUnits::decodeGreedy(const std::vector<std::int64_t>& frameIds) const {
   if (!tokenizer_) return CtcAlphabet::decodeGreedy(frameIds);
   std::vector<std::int64_t> tokens;

@@ -30,6 +30,11 @@ class CtcUnits {
   std::vector<std::int64_t> encode(const std::string& text) const;
   // Greedy CTC: repeated ids merged, blanks removed.
   std::string decodeGreedy(const std::vector<std::int64_t>& frameIds) const;
+  // For every unit id, the CtcAlphabet ids that spell it: {kBlank} for the blank, the
+  // character itself in character mode, a token's characters in token mode, and
+  // nothing for a unit the alphabet cannot spell (special tokens, digits, capitals).
+  // This is what lets a character head seed a token head (CtcTrainer).
+  std::vector<std::vector<std::int64_t>> spellings() const;
 
  private:
   std::shared_ptr<const Tokenizer> tokenizer_;  // null: characters

@@ -1,6 +1,7 @@
 // LibTorch before Qt: Qt's `slots` macro breaks LibTorch headers.
 #include "support/TinyAvCorpus.h"
 
+#include <algorithm>
 #include <QtTest>
 
 #include <cmath>
@@ -216,7 +217,7 @@ class CtcTrainerTest : public QObject {
   void tokenUnitsSpellTheLlmsTokens() {
     // ctc.units = a tokenizer.json: the head has one output per token plus the blank,
     // targets are token ids + 1, greedy decoding gives text back, and an init_from
-    // export with character units starts the encoder but not the (other-sized) head.
+    // export with character units starts the encoder (and seeds the head, below).
     const std::string tokenizerPath = std::string(SINKSCOPE_SOURCE_DIR) + "/tests/fixtures/text/llama3_bpe.tokenizer.json";
     const CtcUnits units = CtcUnits::fromSetting(tokenizerPath);
     const Tokenizer tokenizer = Tokenizer::fromFile(tokenizerPath);
@@ -247,6 +248,59 @@ class CtcTrainerTest : public QObject {
     TrainConfig missing = config("audio-no-tokenizer", "audio");
     missing.applyOverride("ctc.units=\"/nonexistent/tokenizer.json\"");
     QVERIFY_THROWS_EXCEPTION(ConfigError, CtcTrainer(missing).run(quiet()));
+  }
+
+  void tokenHeadIsSeededFromTheCharacterHead() {
+    // A character export starting a token run hands its head on: each token's row is the
+    // mean of its letters' rows, its bias their mean less 1 per extra letter, and a token
+    // the alphabet cannot spell starts silent. Without the seed the run sits on CTC's
+    // all-blank plateau (session 8).
+    const std::string tokenizerPath = std::string(SINKSCOPE_SOURCE_DIR) + "/tests/fixtures/text/llama3_bpe.tokenizer.json";
+    const CtcUnits units = CtcUnits::fromSetting(tokenizerPath);
+    const Tokenizer tokenizer = Tokenizer::fromFile(tokenizerPath);
+    const auto spellings = units.spellings();
+    QCOMPARE(static_cast<std::int64_t>(spellings.size()), units.size());
+    QCOMPARE(spellings[0], std::vector<std::int64_t>{CtcUnits::kBlank});
+    const std::int64_t a = tokenizer.encode("a", false).at(0) + 1;
+    QCOMPARE(spellings[static_cast<std::size_t>(a)], CtcAlphabet::encode("a"));
+    const std::vector<std::int64_t> the = tokenizer.encode(" the", false);
+    QCOMPARE(the.size(), std::size_t{1});  // one merged token in this fixture
+    QCOMPARE(spellings[static_cast<std::size_t>(the[0] + 1)], CtcAlphabet::encode(" the"));
+    const std::int64_t bos = tokenizer.encode("<|begin_of_text|>", false).at(0) + 1;
+    QVERIFY(spellings[static_cast<std::size_t>(bos)].empty());
+
+    TrainConfig tokens = config("audio-tokens-seeded", "audio");
+    tokens.applyOverride("ctc.units=\"" + tokenizerPath + "\"");
+    tokens.initFrom = (scratch() / "audio" / "export").string();
+    tokens.applyOverride("train.warmup_steps=0");
+    tokens.applyOverride("train.steps=1");
+    tokens.applyOverride("train.lr=1e-12");
+    QVERIFY(CtcTrainer(tokens).run(quiet()).finished);
+    const auto open = [](const fs::path& dir, const std::string& key) {
+      return SafetensorsFile::open((dir / "ctc_head.safetensors").string())->tensor(key).toFloat().values;
+    };
+    const fs::path characterDir = scratch() / "audio" / "export";
+    const fs::path tokenDir = scratch() / "audio-tokens-seeded" / "export";
+    const auto cw = open(characterDir, "ctc_head.weight"), cb = open(characterDir, "ctc_head.bias");
+    const auto tw = open(tokenDir, "ctc_head.weight"), tb = open(tokenDir, "ctc_head.bias");
+    constexpr std::size_t width = 32;
+    const auto expectRow = [&](std::int64_t unit, const std::vector<std::int64_t>& letters) {
+      double bias = 0;
+      for (auto l : letters) bias += cb[static_cast<std::size_t>(l)];
+      bias = bias / static_cast<double>(letters.size()) - static_cast<double>(letters.size() - 1);
+      QVERIFY(std::fabs(tb[static_cast<std::size_t>(unit)] - bias) < 1e-4);
+      for (std::size_t k = 0; k < width; ++k) {
+        double w = 0;
+        for (auto l : letters) w += cw[static_cast<std::size_t>(l) * width + k];
+        w /= static_cast<double>(letters.size());
+        QVERIFY(std::fabs(tw[static_cast<std::size_t>(unit) * width + k] - w) < 1e-5);
+      }
+    };
+    expectRow(0, {0});
+    expectRow(a, CtcAlphabet::encode("a"));
+    expectRow(the[0] + 1, CtcAlphabet::encode(" the"));
+    for (std::size_t k = 0; k < width; ++k) QCOMPARE(tw[static_cast<std::size_t>(bos) * width + k], 0.0f);
+    QVERIFY(tb[static_cast<std::size_t>(bos)] < *std::min_element(cb.begin(), cb.end()) - 9.0f);
   }
 
   void videoEncoderTrainsAndExports() {
