@@ -106,6 +106,8 @@ def main():
     parser.add_argument("--cli", default="build/app/sinkscope-cli")
     parser.add_argument("--out", help="TSV of reference and transcript per sentence")
     a = parser.parse_args()
+    if a.cer and a.units != "characters":
+        sys.exit("--cer corrupts characters; use it with --units characters")
 
     with open(os.path.join(a.llm, "tokenizer.json")) as f:
         tokenizer = json.load(f)
@@ -113,11 +115,8 @@ def main():
     added = {t["content"]: t["id"] for t in tokenizer.get("added_tokens", [])}
     bos, audio_start, audio_end = added["<|begin_of_text|>"], added["<audio>"], added["</audio>"]
     scratch = tempfile.mkdtemp(prefix="reader-ceiling-")
-    # The prompt's ids as sinkscope's own tokenizer encodes them (the report lists them).
     prompt = encode(a.cli, a.llm, PROMPT, scratch)
 
-    if a.cer and a.units != "characters":
-        sys.exit("--cer corrupts characters; use it with --units characters")
     rng = random.Random(7)
     noise = random.Random(11)
     errors = reference_words = 0
