@@ -281,16 +281,24 @@ class LmTrainerTest : public QObject {
     QVERIFY2(fit.totalSteps > 19, qPrintable(QString("fitted %1 steps").arg(fit.totalSteps)));
     QVERIFY(!fit.exportDir.empty() && fs::exists(fs::path(fit.exportDir) / "model.safetensors"));
 
-    // A budget too short for the schedule: stopped early, exported all the same.
+    // A budget too short for one step: the run still makes exactly one (however loaded the
+    // machine), stops, and exports all the same.
     TrainConfig boxed = tinyConfig("boxed");
     boxed.applyOverride("probe.every=0");
-    boxed.applyOverride("train.max_wall_minutes=0.0001");
+    boxed.applyOverride("train.max_wall_minutes=1e-9");
     const TrainRunResult cut = LmTrainer(boxed).run(quiet());
     QVERIFY(!cut.finished);
-    QVERIFY(cut.lastStep >= 1 && cut.lastStep < 20);
+    QCOMPARE(cut.lastStep, std::int64_t{1});
     const auto training = nlohmann::json::parse(std::ifstream(fs::path(cut.exportDir) / "training.json"));
     QCOMPARE(training.at("schedule_completed").get<bool>(), false);
     QCOMPARE(training.at("steps").get<std::int64_t>(), cut.lastStep);
+
+    // Resumed with the budget already spent: no further step.
+    TrainRunOptions again = quiet();
+    again.resume = true;
+    const TrainRunResult spent = LmTrainer(boxed).run(again);
+    QVERIFY(spent.steps.empty());
+    QCOMPARE(spent.lastStep, std::int64_t{1});
   }
 
   void cliTrainCommandRunsTheSameTrainer() {
