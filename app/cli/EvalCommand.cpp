@@ -151,7 +151,7 @@ int runEval(const CliArgs& args) {
 const CliCommandRegistration kRegistration{
     {"eval",
      "--model DIR --manifest CSV --root DIR --out DIR [--shard i/N] [--modality asr|vsr|avsr] [--beam N] "
-     "[--max-new-tokens N] [--strip-punctuation] [--epsilon E] [--massive-absolute X|off] [--massive-ratio X|off] "
+     "[--max-new-tokens N] [--strip-punctuation] [--epsilon E] [--min-queries N] [--massive-absolute X|off] [--massive-ratio X|off] "
      "[--patterns] [--device D] [--dtype T]",
      runEval}};
 
