@@ -345,9 +345,7 @@ TrainRunResult CtcTrainer::run(const TrainRunOptions& options) {
   while (step < totalSteps) {
     if (options.stop != nullptr && options.stop->load()) break;
     if (options.stopAfterStep > 0 && step >= options.stopAfterStep) break;
-    // An invocation that starts with budget left always makes one step.
-    if (budgetSeconds > 0 && elapsedBefore + meter.elapsedSeconds() >= budgetSeconds &&
-        (step > startStep || elapsedBefore >= budgetSeconds)) {
+    if (outOfTimeBudget(budgetSeconds, elapsedBefore, meter.elapsedSeconds(), step > startStep)) {
       outOfTime = true;
       break;
     }

@@ -405,10 +405,7 @@ TrainRunResult LmTrainer::run(const TrainRunOptions& options) {
   while (s.totalSteps == 0 || s.step < s.totalSteps) {
     if (options.stop != nullptr && options.stop->load()) break;
     if (options.stopAfterStep > 0 && s.step >= options.stopAfterStep) break;
-    // An invocation that starts with budget left always makes one step, however loaded the
-    // machine is between starting the clock and this check.
-    if (budgetSeconds > 0 && s.elapsedBefore + meter.elapsedSeconds() >= budgetSeconds &&
-        (s.step > startStep || s.elapsedBefore >= budgetSeconds)) {
+    if (outOfTimeBudget(budgetSeconds, s.elapsedBefore, meter.elapsedSeconds(), s.step > startStep)) {
       outOfTime = true;
       break;
     }

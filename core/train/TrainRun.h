@@ -38,4 +38,13 @@ struct TrainRunResult {
   std::string exportDir;            // when finished, or stopped by train.max_wall_minutes
 };
 
+// Whether a run with a wall-clock budget (train.max_wall_minutes, counted across resumes)
+// stops before its next step. An invocation that starts with budget left always makes one
+// step, however loaded the machine is between starting the clock and the first check, so
+// a budgeted run resumed again and again still makes progress.
+inline bool outOfTimeBudget(double budgetSeconds, double elapsedBefore, double elapsedNow, bool steppedThisCall) {
+  return budgetSeconds > 0 && elapsedBefore + elapsedNow >= budgetSeconds &&
+         (steppedThisCall || elapsedBefore >= budgetSeconds);
+}
+
 }  // namespace sinkscope
