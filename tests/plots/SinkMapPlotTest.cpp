@@ -4,6 +4,7 @@
 
 #include "support/PlantedTrace.h"
 #include "ui/plots/SinkMapPlot.h"
+#include "ui/plots/TraceTaps.h"
 
 using namespace sinkscope;
 using namespace sinkscope::ui;
@@ -26,6 +27,36 @@ class SinkMapPlotTest : public QObject {
         if (t != PlantedTrace::kIntermediateSink) QCOMPARE(data.fraction.at(layer, t), 0.0f);
       }
     }
+  }
+
+  // The last keys are seen by few queries, so their sink score is mostly self-attention:
+  // a high score there must not make them sinks in the views, while a key seen by
+  // exactly kSinkMinQueries queries still counts.
+  void keysSeenByFewQueriesAreNotSinks() {
+    Trace trace = PlantedTrace::make();
+    const int count = PlantedTrace::kTokens;
+    const int lastCounted = count - TraceTaps::kSinkMinQueries;
+    HostTensor& received = trace.taps.at(TraceTaps::blockTap(3, "attn.hook_received"));
+    for (int h = 0; h < PlantedTrace::kHeads; ++h) {
+      for (int k = lastCounted; k < count; ++k) received.at(h, k) = 0.9f;
+    }
+    const std::vector<float> all = TraceTaps::sinkFraction(received, 0.3f, 1);
+    const std::vector<float> counted = TraceTaps::sinkFraction(received, 0.3f);
+    for (int k = lastCounted; k < count; ++k) QCOMPARE(all[k], 1.0f);
+    QCOMPARE(counted[lastCounted], 1.0f);
+    for (int k = lastCounted + 1; k < count; ++k) QCOMPARE(counted[k], 0.0f);
+    QCOMPARE(counted[0], 1.0f);
+
+    const std::vector<int> sinks = TraceTaps::intermediateSinks(trace, 0.3f, 0.25f);
+    QCOMPARE(sinks, (std::vector<int>{PlantedTrace::kIntermediateSink, lastCounted}));
+    const SinkMapData data = SinkMapData::fromTrace(trace);
+    QCOMPARE(data.fraction.at(3, count - 1), 0.0f);
+
+    // A sequence shorter than kSinkMinQueries still shows its BOS sink.
+    HostTensor shortScores({1, 3});
+    shortScores.at(0, 0) = 0.9f;
+    shortScores.at(0, 2) = 0.9f;
+    QCOMPARE(TraceTaps::sinkFraction(shortScores, 0.3f), (std::vector<float>{1.0f, 0.0f, 0.0f}));
   }
 
   void clickSelectsTheColumn() {

@@ -85,8 +85,12 @@ void AttentionMapPlot::setData(AttentionMapData data) {
 
 std::vector<int> AttentionMapPlot::sinkColumns() const {
   std::vector<int> columns;
-  for (int k = 0; k < static_cast<int>(data_.sinkScore.size()); ++k) {
-    if (data_.sinkScore[k] > data_.sinkThreshold) columns.push_back(k);
+  const auto count = static_cast<std::int64_t>(data_.sinkScore.size());
+  for (int k = 0; k < static_cast<int>(count); ++k) {
+    if (data_.sinkScore[k] > data_.sinkThreshold &&
+        TraceTaps::seenByEnoughQueries(k, count, TraceTaps::kSinkMinQueries)) {
+      columns.push_back(k);
+    }
   }
   return columns;
 }

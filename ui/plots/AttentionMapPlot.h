@@ -49,7 +49,8 @@ class AttentionMapPlot : public PlotWidget {
   void setData(AttentionMapData data);
   const AttentionMapData& data() const { return data_; }
 
-  // Keys whose sink score exceeds the threshold, ascending.
+  // Keys whose sink score exceeds the threshold, ascending; keys seen by fewer than
+  // TraceTaps::kSinkMinQueries queries are left out (TraceTaps.h says why).
   std::vector<int> sinkColumns() const;
   // The colour scale's data range (log scale; the lower end floors the zeros).
   double colorRangeLower() const;

@@ -107,11 +107,16 @@ std::vector<float> TraceTaps::receivedAttention(const HostTensor& pattern) {
   return received;
 }
 
-std::vector<float> TraceTaps::sinkFraction(const HostTensor& sinkScores, float epsilon) {
+bool TraceTaps::seenByEnoughQueries(std::int64_t key, std::int64_t count, int minQueries) {
+  return count - key >= std::min<std::int64_t>(minQueries, count);
+}
+
+std::vector<float> TraceTaps::sinkFraction(const HostTensor& sinkScores, float epsilon, int minQueries) {
   const std::int64_t heads = sinkScores.size(0);
   const std::int64_t count = sinkScores.size(1);
   std::vector<float> fraction(static_cast<std::size_t>(count), 0.0f);
   for (std::int64_t k = 0; k < count; ++k) {
+    if (!seenByEnoughQueries(k, count, minQueries)) continue;
     int sinks = 0;
     for (std::int64_t h = 0; h < heads; ++h) sinks += sinkScores.at(h, k) > epsilon ? 1 : 0;
     fraction[k] = static_cast<float>(sinks) / static_cast<float>(std::max<std::int64_t>(1, heads));
@@ -130,10 +135,11 @@ std::vector<int> TraceTaps::attentionLayers(const Trace& trace) {
   return layers;
 }
 
-std::vector<int> TraceTaps::intermediateSinks(const Trace& trace, float epsilon, float minFraction) {
+std::vector<int> TraceTaps::intermediateSinks(const Trace& trace, float epsilon, float minFraction,
+                                             int minQueries) {
   std::vector<bool> sink(static_cast<std::size_t>(trace.numTokens()), false);
   for (int layer : attentionLayers(trace)) {
-    const std::vector<float> fraction = sinkFraction(sinkScores(trace, layer), epsilon);
+    const std::vector<float> fraction = sinkFraction(sinkScores(trace, layer), epsilon, minQueries);
     for (std::size_t t = 1; t < fraction.size(); ++t) sink[t] = sink[t] || fraction[t] >= minFraction;
   }
   std::vector<int> tokens;

@@ -29,12 +29,25 @@ class TraceTaps {
   // s[k] = mean over q >= k of pattern[q, k] for a [T, T] pattern.
   static std::vector<float> receivedAttention(const HostTensor& pattern);
 
-  // Fraction of heads in which each token is a sink (s > epsilon): [T].
-  static std::vector<float> sinkFraction(const HostTensor& sinkScores, float epsilon);
+  // The sink score of key k averages over the T - k queries that see it, so the last
+  // keys' scores are mostly their attention to themselves: the last key is seen by itself
+  // alone and reaches 1 in any head that attends locally. Keys seen by fewer than this
+  // many queries are therefore never counted as sinks in the views (the trainer's probe
+  // and results_table.sh use the same 8; sinkscope-cli's --min-queries defaults to 1).
+  static constexpr int kSinkMinQueries = 8;
+  // Whether key `key` of `count` is seen by enough queries to be a sink; BOS always is,
+  // so sequences shorter than minQueries still show their BOS sink.
+  static bool seenByEnoughQueries(std::int64_t key, std::int64_t count, int minQueries);
+
+  // Fraction of heads in which each token is a sink (s > epsilon, and seen by at least
+  // minQueries queries): [T].
+  static std::vector<float> sinkFraction(const HostTensor& sinkScores, float epsilon,
+                                         int minQueries = kSinkMinQueries);
 
   // Tokens other than BOS (position 0) that are sinks in at least minFraction of the
   // heads in some layer: the intermediate sinks of DESIGN §2, ascending.
-  static std::vector<int> intermediateSinks(const Trace& trace, float epsilon, float minFraction);
+  static std::vector<int> intermediateSinks(const Trace& trace, float epsilon, float minFraction,
+                                            int minQueries = kSinkMinQueries);
   // Decoder layers with sink scores available (hook_received or hook_pattern).
   static std::vector<int> attentionLayers(const Trace& trace);
 

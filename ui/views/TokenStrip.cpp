@@ -9,6 +9,7 @@
 
 #include "ui/main/TokenSelection.h"
 #include "ui/plots/SegmentPalette.h"
+#include "ui/plots/TraceTaps.h"
 
 namespace sinkscope::ui {
 
@@ -69,6 +70,7 @@ void TokenStrip::computeSinks() {
     if (received == nullptr || received->dim() != 2 || received->size(1) != tokens) continue;
     const auto heads = received->size(0);
     for (int t = 0; t < tokens; ++t) {
+      if (!TraceTaps::seenByEnoughQueries(t, tokens, TraceTaps::kSinkMinQueries)) continue;
       int sinks = 0;
       for (std::int64_t h = 0; h < heads; ++h) sinks += received->at(h, t) > epsilon_;
       sinkFractions_[static_cast<std::size_t>(t)] =
@@ -167,7 +169,10 @@ bool TokenStrip::event(QEvent* event) {
     const TraceToken& token = trace_->tokens[static_cast<std::size_t>(t)];
     QString tip = tr("#%1 %2  (%3)").arg(t).arg(label(t), QString::fromStdString(segmentName(token.segment)));
     if (token.startSec >= 0.0) tip += tr("\n%1 - %2 s").arg(token.startSec, 0, 'f', 2).arg(token.endSec, 0, 'f', 2);
-    if (!sinkFractions_.empty()) {
+    if (!sinkFractions_.empty() &&
+        !TraceTaps::seenByEnoughQueries(t, trace_->numTokens(), TraceTaps::kSinkMinQueries)) {
+      tip += tr("\nseen by fewer than %1 queries: not counted as a sink").arg(TraceTaps::kSinkMinQueries);
+    } else if (!sinkFractions_.empty()) {
       tip += tr("\nsink in %1% of heads%2").arg(qRound(100.0 * sinkFractions_[static_cast<std::size_t>(t)]))
                  .arg(layer_ >= 0 ? tr(" (layer %1)").arg(layer_) : tr(" (most in any layer)"));
     }

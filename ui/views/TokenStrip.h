@@ -25,7 +25,8 @@ class TokenStrip : public QWidget {
   void setLayer(int layer);       // -1: the largest sink fraction over all layers
   void setEpsilon(double epsilon);
   // Fraction of heads whose sink score for each token exceeds epsilon (per the layer
-  // setting); empty without hook_received taps.
+  // setting); 0 for the last tokens, seen by fewer than TraceTaps::kSinkMinQueries
+  // queries; empty without hook_received taps.
   const std::vector<double>& sinkFractions() const { return sinkFractions_; }
   int tokenAt(const QPoint& point) const;
   QRect chipRect(int position) const { return chips_.at(static_cast<std::size_t>(position)); }
