@@ -39,21 +39,33 @@ std::int64_t requireId(const Tokenizer& tokenizer, const std::string& token) {
 
 DrillWindows::DrillWindows(std::vector<std::vector<std::int32_t>> sentences, Ids ids, std::int64_t seqLength,
                            std::int64_t vocabSize, std::uint64_t seed, std::vector<std::vector<std::int32_t>> spelt,
-                           double spelling)
-    : spelling_(spelling), ids_(std::move(ids)), seqLength_(seqLength), vocabSize_(vocabSize), seed_(seed) {
+                           double spelling, double charErrors)
+    : spelling_(spelling),
+      charErrors_(spelling > 0 ? charErrors : 0.0),
+      ids_(std::move(ids)),
+      seqLength_(seqLength),
+      vocabSize_(vocabSize),
+      seed_(seed) {
   if (spelling_ > 0 && spelt.size() != sentences.size())
     throw Error("transcription drills: spelling drills need every sentence spelt");
+  if (charErrors < 0 || charErrors > 1) throw Error("transcription drills: the character error rate must be in [0, 1]");
   for (std::size_t i = 0; i < sentences.size(); ++i) {
     if (sentences[i].empty() || (spelling_ > 0 && spelt[i].empty())) continue;
     sentences_.push_back(std::move(sentences[i]));
     if (spelling_ > 0) spelt_.push_back(std::move(spelt[i]));
   }
   if (sentences_.empty()) throw Error("transcription drills: no non-empty sentence");
+  if (charErrors_ > 0) {
+    for (const auto& letters : spelt_) characters_.insert(characters_.end(), letters.begin(), letters.end());
+    std::sort(characters_.begin(), characters_.end());
+    characters_.erase(std::unique(characters_.begin(), characters_.end()), characters_.end());
+  }
   if (ids_.prompts.size() != 3) throw Error("transcription drills: need the ASR, VSR and AVSR prompts");
 }
 
 DrillWindows DrillWindows::fromLines(const Tokenizer& tokenizer, const std::vector<std::string>& lines,
-                                     std::int64_t seqLength, std::uint64_t seed, double spelling) {
+                                     std::int64_t seqLength, std::uint64_t seed, double spelling,
+                                     double charErrors) {
   std::vector<std::vector<std::int32_t>> sentences, spelt;
   sentences.reserve(lines.size());
   std::map<std::string, std::vector<std::int64_t>> characterTokens;  // a few dozen distinct characters
@@ -85,7 +97,7 @@ DrillWindows DrillWindows::fromLines(const Tokenizer& tokenizer, const std::vect
   for (const Modality modality : {Modality::Asr, Modality::Vsr, Modality::Avsr})
     ids.prompts.push_back(tokenizer.encode(defaults.prompts.at(modality), false));
   return DrillWindows(std::move(sentences), std::move(ids), seqLength, tokenizer.vocabSize(), seed, std::move(spelt),
-                      spelling);
+                      spelling, charErrors);
 }
 
 bool DrillWindows::isDrill(std::int64_t step, std::int64_t row, double fraction) const {
@@ -114,14 +126,29 @@ void DrillWindows::fill(std::int64_t step, std::int64_t row, std::vector<std::in
     const bool spell = spelling_ > 0 && random.uniform() < spelling_;
     const auto& stretch = spell ? spelt_[index] : sentence;
     const std::int64_t maxRepeat = spell ? kMaxSpeltRepeat : kMaxRepeat;
+    auto stretchOne = [&](std::int64_t token) {
+      const std::int64_t repeats = 1 + random.below(maxRepeat);
+      for (std::int64_t k = 0; k < repeats; ++k) {
+        const bool swap = random.uniform() < kSwapProbability;
+        sequence.push_back(swap ? random.below(ordinaryLimit) : token);
+      }
+    };
     auto stretched = [&](std::int64_t start, std::int64_t end) {
       sequence.push_back(start);
+      // Drawn only with character errors on, so the other drills keep their random stream.
+      const double errorRate = spell && charErrors_ > 0 ? random.uniform() * charErrors_ : 0.0;
+      const auto characterCount = static_cast<std::int64_t>(characters_.size());
       for (const std::int32_t token : stretch) {
-        const std::int64_t repeats = 1 + random.below(maxRepeat);
-        for (std::int64_t k = 0; k < repeats; ++k) {
-          const bool swap = random.uniform() < kSwapProbability;
-          sequence.push_back(swap ? random.below(ordinaryLimit) : token);
+        if (errorRate > 0 && random.uniform() < errorRate) {
+          const std::int64_t kind = random.below(3);  // 0 substitute, 1 drop, 2 insert after
+          if (kind == 0) stretchOne(characters_[static_cast<std::size_t>(random.below(characterCount))]);
+          if (kind == 2) {
+            stretchOne(token);
+            stretchOne(characters_[static_cast<std::size_t>(random.below(characterCount))]);
+          }
+          continue;
         }
+        stretchOne(token);
       }
       sequence.push_back(end);
     };

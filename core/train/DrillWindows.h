@@ -27,6 +27,17 @@ class Tokenizer;
 // Why: the encoders are pretrained with character CTC, so a frame knows a character, not
 // one of 4 096 BPE tokens; the spans a projector can produce most easily are spelt ones,
 // and only spelling drills teach the LLM to read those back as words.
+//
+// Character errors (`charErrors` > 0, spelling drills only): each spelt span draws an
+// error rate uniformly from [0, charErrors), and each character is then, with that
+// probability, replaced by another character of the corpus, dropped, or followed by an
+// inserted one (a third each), before it is stretched:
+//   BOS <audio> t h h a a   c a t t </audio> Transcribe speech to text. the cat EOS
+// Why: a CTC encoder with a character error rate of 12 % hands the LLM such spellings,
+// and an LLM drilled only on exact ones reads them badly (scripts/reader_ceiling.py
+// --cer: 19.7 % WER on exact spellings, 49.8 % at CER 0.124, for lm-b512-drill2). The
+// swaps above replace a copy with a random BPE token, which a spelt span's reader can
+// simply skip, and never remove a character, so they do not teach error correction.
 class DrillWindows {
  public:
   struct Ids {
@@ -40,11 +51,12 @@ class DrillWindows {
   // `spelt` is empty or holds each sentence's character tokens; `spelling` > 0 needs it.
   DrillWindows(std::vector<std::vector<std::int32_t>> sentences, Ids ids, std::int64_t seqLength,
                std::int64_t vocabSize, std::uint64_t seed, std::vector<std::vector<std::int32_t>> spelt = {},
-               double spelling = 0.0);
+               double spelling = 0.0, double charErrors = 0.0);
   // Encodes `lines` (no special tokens) with `tokenizer`, and with `spelling` > 0 also
   // each line character by character; the special ids from it.
   static DrillWindows fromLines(const Tokenizer& tokenizer, const std::vector<std::string>& lines,
-                                std::int64_t seqLength, std::uint64_t seed, double spelling = 0.0);
+                                std::int64_t seqLength, std::uint64_t seed, double spelling = 0.0,
+                                double charErrors = 0.0);
 
   // Whether batch row `row` of step `step` is a drill, given the share of drill rows.
   bool isDrill(std::int64_t step, std::int64_t row, double fraction) const;
@@ -58,6 +70,8 @@ class DrillWindows {
   std::vector<std::vector<std::int32_t>> sentences_;
   std::vector<std::vector<std::int32_t>> spelt_;  // parallel to sentences_, or empty
   double spelling_ = 0.0;
+  double charErrors_ = 0.0;
+  std::vector<std::int32_t> characters_;  // the distinct character tokens of spelt_, ascending
   Ids ids_;
   std::int64_t seqLength_;
   std::int64_t vocabSize_;

@@ -228,7 +228,9 @@ TrainRunResult LmTrainer::run(const TrainRunOptions& options) {
   std::vector<std::int64_t> drillInputs, drillTargets;
   if (c.data.drillFraction > 0) {
     s.drills = std::make_unique<DrillWindows>(
-        DrillWindows::fromLines(s.tokenizer, data.corpus.trainLines(), c.train.seqLength, c.seed, c.data.drillSpelling));
+        DrillWindows::fromLines(s.tokenizer, data.corpus.trainLines(), c.train.seqLength, c.seed, c.data.drillSpelling,
+                                c.data.drillCharErrors));
+    // Held-out drills stay exact, so their transcript loss compares across runs.
     const DrillWindows heldoutDrills =
         DrillWindows::fromLines(s.tokenizer, data.corpus.heldoutLines(), c.train.seqLength, c.seed, c.data.drillSpelling);
     const std::int64_t rows = c.probe.heldoutWindows;

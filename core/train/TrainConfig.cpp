@@ -182,6 +182,7 @@ TrainConfig TrainConfig::fromJson(const nlohmann::json& document, const std::str
   data.read("tokenizer", c.data.tokenizer);
   data.read("drill_fraction", c.data.drillFraction);
   data.read("drill_spelling", c.data.drillSpelling);
+  data.read("drill_char_errors", c.data.drillCharErrors);
   data.finish();
 
   SectionReader tokenizer = root.section("tokenizer");
@@ -292,6 +293,10 @@ void TrainConfig::validate(const std::string& src) const {
           "must be in [0, 1]" + found(data.drillFraction));
   require(data.drillSpelling >= 0 && data.drillSpelling <= 1, src, "data.drill_spelling",
           "must be in [0, 1]" + found(data.drillSpelling));
+  require(data.drillCharErrors >= 0 && data.drillCharErrors <= 0.5, src, "data.drill_char_errors",
+          "must be in [0, 0.5]" + found(data.drillCharErrors));
+  require(data.drillCharErrors == 0 || data.drillSpelling > 0, src, "data.drill_char_errors",
+          "needs spelling drills (data.drill_spelling > 0)" + found(data.drillCharErrors));
   require(data.heldoutBuckets >= 1 && data.heldoutBuckets <= 50, src, "data.heldout_buckets",
           "must be in [1, 50]" + found(data.heldoutBuckets));
 
@@ -427,7 +432,8 @@ nlohmann::json TrainConfig::toJson() const {
             {"heldout_buckets", data.heldoutBuckets},
             {"tokenizer", data.tokenizer},
             {"drill_fraction", data.drillFraction},
-            {"drill_spelling", data.drillSpelling}}},
+            {"drill_spelling", data.drillSpelling},
+            {"drill_char_errors", data.drillCharErrors}}},
           {"tokenizer", {{"vocab_size", tokenizer.vocabSize}, {"min_frequency", tokenizer.minFrequency}}},
           {"model",
            {{"hidden_size", model.hiddenSize},

@@ -22,6 +22,7 @@ struct TrainConfig {
     std::string tokenizer;                // an existing tokenizer.json; empty: train one
     double drillFraction = 0.0;           // share of windows that are transcription drills (DrillWindows)
     double drillSpelling = 0.0;           // share of drills whose stretched spans spell the transcript
+    double drillCharErrors = 0.0;         // spelt spans' character error rate, drawn per span from [0, this)
   };
   struct TokenizerOptions {
     std::int64_t vocabSize = 4096;        // including the 7 added tokens

@@ -166,6 +166,54 @@ class DrillWindowsTest : public QObject {
     QVERIFY_THROWS_EXCEPTION(std::exception, DrillWindows(sentences(), ids(), kT, kVocab, 5, {}, 0.5));
   }
 
+  void characterErrorsSubstituteDropAndInsertCharacters() {
+    // One sentence spelt 1..7 (no letter twice in a row), so every span is a stretched,
+    // perhaps corrupted copy of it: collapsing repeats of its character tokens gives the
+    // spelling back unless a character error (or a swap) changed it.
+    const std::vector<std::vector<std::int32_t>> one{{20, 21, 22}};
+    const std::vector<std::vector<std::int32_t>> spelt{{1, 2, 3, 4, 5, 6, 7}};
+    auto measure = [&](double charErrors, int* exact, int* shorter, int* spans, std::int64_t* characters,
+                       std::int64_t* total) {
+      const DrillWindows drills(one, ids(), kT, kVocab, 5, spelt, 1.0, charErrors);
+      *exact = *shorter = *spans = 0;
+      *characters = *total = 0;
+      for (std::int64_t step = 0; step < 200; ++step) {
+        std::vector<std::int64_t> inputs(static_cast<std::size_t>(kT)), targets(inputs.size());
+        drills.fill(step, 0, inputs, targets);
+        for (const auto& span : audioSpans(inputs, ids().audioStart, ids().audioEnd)) {
+          std::vector<std::int64_t> collapsed;
+          for (const std::int64_t t : span) {
+            ++*total;
+            if (t < 1 || t > 7) continue;  // a swap
+            ++*characters;
+            if (collapsed.empty() || collapsed.back() != t) collapsed.push_back(t);
+          }
+          ++*spans;
+          *exact += collapsed == std::vector<std::int64_t>{1, 2, 3, 4, 5, 6, 7} ? 1 : 0;
+          *shorter += span.size() < 7 ? 1 : 0;
+        }
+      }
+    };
+    int exact = 0, shorter = 0, spans = 0;
+    std::int64_t characters = 0, total = 0;
+    measure(0.0, &exact, &shorter, &spans, &characters, &total);
+    QVERIFY2(spans >= 100 && exact * 100 >= spans * 60, qPrintable(QString("%1 of %2 exact").arg(exact).arg(spans)));
+    QCOMPARE(shorter, 0);  // without errors nothing is dropped: each character 1-2 times
+    // Error rates drawn from [0, 1): most spans change, some lose characters, and the
+    // substitutes and insertions are characters of the corpus, not arbitrary tokens.
+    measure(1.0, &exact, &shorter, &spans, &characters, &total);
+    QVERIFY2(exact * 100 <= spans * 40, qPrintable(QString("%1 of %2 exact").arg(exact).arg(spans)));
+    QVERIFY2(shorter * 100 >= spans * 5, qPrintable(QString("%1 of %2 shorter").arg(shorter).arg(spans)));
+    QVERIFY2(characters * 100 >= total * 80, qPrintable(QString("%1 of %2 characters").arg(characters).arg(total)));
+    // Token (not spelt) drills ignore the setting.
+    const DrillWindows plain(one, ids(), kT, kVocab, 5, spelt, 0.0, 0.0), plainErrors(one, ids(), kT, kVocab, 5, spelt, 0.0, 1.0);
+    std::vector<std::int64_t> a(static_cast<std::size_t>(kT)), b(a.size()), ta(a.size()), tb(a.size());
+    plain.fill(3, 0, a, ta);
+    plainErrors.fill(3, 0, b, tb);
+    QCOMPARE(a, b);
+    QVERIFY_THROWS_EXCEPTION(std::exception, DrillWindows(one, ids(), kT, kVocab, 5, spelt, 1.0, 1.5));
+  }
+
   void fromLinesSpellsWithSingleCharacterTokens() {
     // With the bundled LLM's byte-level BPE: spelt spans are tokens of one character each.
     std::string path;

@@ -117,6 +117,9 @@ class TrainConfigTest : public QObject {
     expectError(with(minimal(), "model", "num_key_value_heads", 3), "model.num_key_value_heads");
     expectError(with(minimal(), "model", "max_position_embeddings", 128), "model.max_position_embeddings");
     expectError(with(minimal(), "tokenizer", "vocab_size", 100), "tokenizer.vocab_size");
+    expectError(with(with(minimal(), "data", "drill_spelling", 0.5), "data", "drill_char_errors", 0.6),
+                "data.drill_char_errors");
+    expectError(with(minimal(), "data", "drill_char_errors", 0.1), "data.drill_char_errors");  // no spelling drills
     expectError(with(minimal(), "data", "heldout_buckets", 0), "data.heldout_buckets");
     expectError(with(minimal(), "data", "text_files", "a.txt"), "data.text_files");
     expectError(with(minimal(), "probe", "min_queries", 256), "probe.min_queries");

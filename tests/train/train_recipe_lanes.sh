@@ -32,7 +32,7 @@ time_of() { awk -v what="$1" -v s="$2" '$1 == what && $2 == s { print $3 }' "$LO
 
 export LOG=$scratch/log SET_ctc_audio="train.epochs=2.5"
 run
-stages=22
+stages=23
 [ "$(grep -c '^start' "$LOG")" -eq $stages ] || fail "expected $stages stages, got: $(cat "$LOG")"
 # Every stage starts after each stage whose export its config reads (init_from, llm,
 # encoders) has ended; the fine-tunings read at least an LLM and an encoder.
