@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # scripts/train_recipe.sh [STAGE...]
 # Runs sinkscope's demo-model recipe (docs/training.md, "The recipe and its time
-# budget"): the LLM chain lm-b512 -> lm-b512-drill, the encoder chains
+# budget"): the LLM chain lm-b512 -> lm-b512-drill -> lm-b512-drill2, the encoder chains
 # ctc-audio -> ... -> ctc-audio6 and ctc-video -> ctc-video2, then the
 # twelve AVSR fine-tunings avsr-{asr,vsr,avsr}-{low,high}[-dec]. Every stage runs with
 # --resume, so the script can be stopped (SIGINT/SIGTERM checkpoint) and started again;
@@ -34,7 +34,7 @@ main() {
   lanes=${LANES:-1}
   stages=("$@")
   if [ ${#stages[@]} -eq 0 ]; then
-    stages=(lm-b512 lm-b512-drill ctc-audio ctc-audio2 ctc-audio3 ctc-audio4 ctc-audio5 ctc-audio6 ctc-video ctc-video2)
+    stages=(lm-b512 lm-b512-drill lm-b512-drill2 ctc-audio ctc-audio2 ctc-audio3 ctc-audio4 ctc-audio5 ctc-audio6 ctc-video ctc-video2)
     for m in asr vsr avsr; do
       for level in low high; do
         stages+=("avsr-$m-$level" "avsr-$m-$level-dec")
