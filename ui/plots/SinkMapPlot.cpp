@@ -48,8 +48,7 @@ void SinkMapPlot::rebuild() {
   const int count = static_cast<int>(data_.tokens.size());
   const int rows = static_cast<int>(data_.layers.size());
   addTitle(QStringLiteral("Attention sinks per layer"),
-           QStringLiteral("fraction of heads in which the token is a sink (sink score > %1; the last %2 tokens, "
-                          "seen by too few queries, are not counted)")
+           QStringLiteral("share of heads with sink score > %1 (last %2 tokens not counted: too few queries)")
                .arg(data_.sinkThreshold)
                .arg(TraceTaps::kSinkMinQueries - 1));
   mapRect_ = addAxisRect(0, 0);
