@@ -66,15 +66,12 @@ void TokenStrip::computeSinks() {
   sinkFractions_.assign(static_cast<std::size_t>(tokens), 0.0);
   for (int l = 0; l < trace_->numLayers; ++l) {
     if (layer_ >= 0 && l != layer_) continue;
-    const HostTensor* received = trace_->find("blocks." + std::to_string(l) + ".attn.hook_received");
+    const HostTensor* received = trace_->find(TraceTaps::blockTap(l, "attn.hook_received"));
     if (received == nullptr || received->dim() != 2 || received->size(1) != tokens) continue;
-    const auto heads = received->size(0);
+    const std::vector<float> fraction = TraceTaps::sinkFraction(*received, static_cast<float>(epsilon_));
     for (int t = 0; t < tokens; ++t) {
-      if (!TraceTaps::seenByEnoughQueries(t, tokens, TraceTaps::kSinkMinQueries)) continue;
-      int sinks = 0;
-      for (std::int64_t h = 0; h < heads; ++h) sinks += received->at(h, t) > epsilon_;
-      sinkFractions_[static_cast<std::size_t>(t)] =
-          std::max(sinkFractions_[static_cast<std::size_t>(t)], static_cast<double>(sinks) / heads);
+      auto& best = sinkFractions_[static_cast<std::size_t>(t)];
+      best = std::max(best, static_cast<double>(fraction[static_cast<std::size_t>(t)]));
     }
   }
 }
