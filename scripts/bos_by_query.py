@@ -40,6 +40,8 @@ def read_patterns(path):
             if info["dtype"] != "F32":
                 sys.exit(f"{path}: {name} is {info['dtype']}, expected F32")
             heads, queries, keys = info["shape"]
+            if queries != keys:
+                sys.exit(f"{path}: {name} is {queries} x {keys}, expected one row per key")
             begin, end = info["data_offsets"]
             f.seek(base + begin)
             values = array.array("f")
