@@ -10,8 +10,11 @@ manifest.
 
 Usage:
   scripts/wer_by_frequency.py --train corpus/train.csv EVAL_DIR/results.jsonl [...]
+  scripts/wer_by_frequency.py --train corpus/train.csv CEILING.tsv
 
-EVAL_DIR is what `sinkscope-cli eval --out` wrote. Standard library only.
+EVAL_DIR is what `sinkscope-cli eval --out` wrote; a .tsv is what
+`scripts/reader_ceiling.py --out` wrote (reference<TAB>transcript per line), so the
+LLM's own misses can be split the same way. Standard library only.
 """
 
 import argparse
@@ -67,10 +70,24 @@ def bucket_of(count):
     raise AssertionError(count)
 
 
+def reference_hypothesis_pairs(path):
+    with open(path) as f:
+        for line in f:
+            if not line.strip():
+                continue
+            if path.endswith(".tsv"):
+                reference, _, hypothesis = line.rstrip("\n").partition("\t")
+                yield reference, hypothesis
+            else:
+                r = json.loads(line)
+                yield r["reference"], r["hypothesis"]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--train", required=True, help="training manifest (Llama-AVSR CSV)")
-    ap.add_argument("results", nargs="+", help="results.jsonl of sinkscope-cli eval")
+    ap.add_argument("results", nargs="+",
+                    help="results.jsonl of sinkscope-cli eval, or the TSV of reader_ceiling.py --out")
     args = ap.parse_args()
 
     heard = collections.Counter()
@@ -84,19 +101,15 @@ def main():
         per_bucket = collections.defaultdict(lambda: [0, 0])
         insertions = 0
         total = 0
-        with open(path) as f:
-            for line in f:
-                if not line.strip():
-                    continue
-                r = json.loads(line)
-                ref, hyp = words(r["reference"]), words(r["hypothesis"])
-                kept, ins = kept_reference_words(ref, hyp)
-                insertions += ins
-                total += len(ref)
-                for w, k in zip(ref, kept):
-                    b = per_bucket[bucket_of(heard[w])]
-                    b[0] += 1
-                    b[1] += 0 if k else 1
+        for reference, hypothesis in reference_hypothesis_pairs(path):
+            ref, hyp = words(reference), words(hypothesis)
+            kept, ins = kept_reference_words(ref, hyp)
+            insertions += ins
+            total += len(ref)
+            for w, k in zip(ref, kept):
+                b = per_bucket[bucket_of(heard[w])]
+                b[0] += 1
+                b[1] += 0 if k else 1
         if total == 0:
             print(f"{path}: no reference words", file=sys.stderr)
             continue
