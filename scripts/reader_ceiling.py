@@ -13,13 +13,17 @@ this LLM whose projector turns encoder frames into character-like tokens: no enc
 hand the LLM a better input than the exact spelling. Standard library only.
 
 With --units tokens the span holds the sentence's BPE tokens instead (the token drills'
-layout): what the LLM could do if the encoders handed it whole tokens. With --cer R the
+layout): what the LLM could do if the encoders handed it whole tokens. With --units
+phonemes --phonemes TABLE it holds the sentence's phonemes from a scripts/phonemise.py
+table, each code as the byte token the phoneme drills use (byte 0x80 + its index), the
+layout of an LLM drilled with data.drill_phonemes (--cer then corrupts phonemes). With --cer R the
 spelling is first corrupted the way a CTC encoder with character error rate R would
 (substitutions, deletions and insertions, a third each, seed 11): what the LLM makes of
 an imperfect encoder's characters.
 
 usage: scripts/reader_ceiling.py --llm DIR --manifest CSV [--limit N] [--stretch]
-         [--units characters|tokens] [--cer R] [--max-new-tokens N] [--cli PATH] [--out TSV]
+         [--units characters|tokens|phonemes] [--phonemes TABLE] [--cer R] [--max-new-tokens N]
+         [--cli PATH] [--out TSV]
 The manifest is a Llama-AVSR label CSV (dataset,rel_path,input_length,token_len,text),
 e.g. /work/data/corpus/test.csv.
 """
@@ -46,6 +50,19 @@ def byte_level(ch):
     raise ValueError(f"character {ch!r} outside printable ASCII; extend byte_level()")
 
 
+CODES = ("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+         "!#$%&()*+,-./:;<=>?@[]^_{|}~")  # scripts/phonemise.py's, in order
+
+
+def byte_symbol(byte):
+    """GPT-2's byte-to-unicode character for any byte: printable Latin-1 stands for itself,
+    the other 68 bytes for U+0100 onwards in byte order."""
+    printable = list(range(33, 127)) + list(range(161, 173)) + list(range(174, 256))
+    if byte in printable:
+        return chr(byte)
+    return chr(256 + [b for b in range(256) if b not in printable].index(byte))
+
+
 def run_cli(cli, llm, args, out):
     result = subprocess.run([cli, "analyze", "--model", llm, "--out", out] + args,
                             capture_output=True, text=True)
@@ -64,17 +81,17 @@ def encode(cli, llm, text, scratch):
 LETTERS = "abcdefghijklmnopqrstuvwxyz "
 
 
-def corrupt(sentence, rate, rng):
+def corrupt(sentence, rate, rng, symbols=LETTERS):
     """`sentence` with about rate * len(sentence) character errors, as a CTC decoder makes them."""
     out = []
     for ch in sentence:
         draw = rng.random()
         if draw < rate / 3:
-            out.append(rng.choice(LETTERS))          # substitution
+            out.append(rng.choice(symbols))          # substitution
         elif draw < 2 * rate / 3:
             continue                                 # deletion
         elif draw < rate:
-            out += [ch, rng.choice(LETTERS)]         # insertion after the character
+            out += [ch, rng.choice(symbols)]         # insertion after the character
         else:
             out.append(ch)
     return "".join(out)
@@ -99,15 +116,25 @@ def main():
     parser.add_argument("--manifest", required=True)
     parser.add_argument("--limit", type=int, default=100)
     parser.add_argument("--stretch", action="store_true", help="repeat each unit 1-2 times (seed 7)")
-    parser.add_argument("--units", choices=["characters", "tokens"], default="characters")
+    parser.add_argument("--units", choices=["characters", "tokens", "phonemes"], default="characters")
+    parser.add_argument("--phonemes", help="a scripts/phonemise.py table of the manifest's sentences")
     parser.add_argument("--cer", type=float, default=0.0, help="corrupt the spelling at this character error rate")
     parser.add_argument("--max-new-tokens", type=int, default=32,
                         help="transcript length limit (a small vocabulary needs more tokens per sentence)")
     parser.add_argument("--cli", default="build/app/sinkscope-cli")
     parser.add_argument("--out", help="TSV of reference and transcript per sentence")
     a = parser.parse_args()
-    if a.cer and a.units != "characters":
-        sys.exit("--cer corrupts characters; use it with --units characters")
+    if a.cer and a.units == "tokens":
+        sys.exit("--cer corrupts characters or phonemes; not with --units tokens")
+    table = {}
+    if a.units == "phonemes":
+        if not a.phonemes:
+            sys.exit("--units phonemes needs --phonemes TABLE")
+        with open(a.phonemes, encoding="utf-8") as f:
+            for line in f:
+                sentence, _, codes = line.rstrip("\n").partition("\t")
+                table[sentence] = codes
+    used_codes = sorted({ch for codes in table.values() for ch in codes if ch != " "}) + [" "]
 
     with open(os.path.join(a.llm, "tokenizer.json")) as f:
         tokenizer = json.load(f)
@@ -126,9 +153,16 @@ def main():
             if k >= a.limit:
                 break
             sentence = row[4]
-            heard = corrupt(sentence, a.cer, noise) if a.cer else sentence
-            units = [vocab[byte_level(ch)] for ch in heard] if a.units == "characters" else \
-                encode(a.cli, a.llm, sentence, scratch)
+            if a.units == "phonemes":
+                if sentence not in table:
+                    sys.exit(f"{a.phonemes} has no phonemes for {sentence!r}")
+                heard = corrupt(table[sentence], a.cer, noise, used_codes) if a.cer else table[sentence]
+                units = [vocab[byte_level(" ")] if ch == " " else vocab[byte_symbol(0x80 + CODES.index(ch))] for ch in heard]
+            elif a.units == "characters":
+                heard = corrupt(sentence, a.cer, noise) if a.cer else sentence
+                units = [vocab[byte_level(ch)] for ch in heard]
+            else:
+                units = encode(a.cli, a.llm, sentence, scratch)
             spelt = []
             for unit in units:
                 spelt += [unit] * (rng.randint(1, 2) if a.stretch else 1)

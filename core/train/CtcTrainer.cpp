@@ -164,9 +164,18 @@ TrainRunResult CtcTrainer::run(const TrainRunOptions& options) {
     try {
       return CtcUnits::fromSetting(c.ctc.units);
     } catch (const Error& e) {
-      throw ConfigError(c.source + ": key 'ctc.units' must be \"characters\" or a readable tokenizer.json: " + e.what());
+      throw ConfigError(c.source + ": key 'ctc.units' must be \"characters\", \"phonemes:\" and a readable phoneme table, or a readable tokenizer.json: " + e.what());
     }
   }();
+  // A sentence missing from the phoneme table would stop the run hours in; check them all now.
+  if (units.phonemes()) {
+    try {
+      for (const AvsrShardReader* split : {&train, &valid})
+        for (std::size_t i = 0; i < split->size(); ++i) units.encode(split->at(i).text);
+    } catch (const Error& e) {
+      throw ConfigError(c.source + ": key 'ctc.units': " + e.what());
+    }
+  }
   auto model = std::make_shared<CtcModel>(c.ctc, c.source, units.size());
   std::vector<torch::Tensor> parameters;
   for (auto& item : model->named_parameters(true)) {
@@ -296,7 +305,7 @@ TrainRunResult CtcTrainer::run(const TrainRunOptions& options) {
       const Batch batch = makeBatch(valid, rows, audio, nullptr, {}, logMel);
       std::vector<std::string> decoded;
       lossSum += forward(batch, &decoded).item<double>() * static_cast<double>(rows.size());
-      for (std::size_t r = 0; r < rows.size(); ++r) errors.add(batch.texts[r], decoded[r]);
+      for (std::size_t r = 0; r < rows.size(); ++r) errors.add(units.reference(batch.texts[r]), decoded[r]);
     }
     model->train();
     lastValidLoss = lossSum / static_cast<double>(evalRows.size());

@@ -6,7 +6,9 @@
 
 #include "core/base/Error.h"
 #include "core/model/AvsrConfig.h"
+#include "core/text/ByteLevel.h"
 #include "core/text/Tokenizer.h"
+#include "core/train/PhonemeTable.h"
 #include "core/train/StepHash.h"
 
 namespace sinkscope {
@@ -65,15 +67,25 @@ DrillWindows::DrillWindows(std::vector<std::vector<std::int32_t>> sentences, Ids
 
 DrillWindows DrillWindows::fromLines(const Tokenizer& tokenizer, const std::vector<std::string>& lines,
                                      std::int64_t seqLength, std::uint64_t seed, double spelling,
-                                     double charErrors) {
+                                     double charErrors, const PhonemeTable* phonemes) {
   std::vector<std::vector<std::int32_t>> sentences, spelt;
   sentences.reserve(lines.size());
   std::map<std::string, std::vector<std::int64_t>> characterTokens;  // a few dozen distinct characters
+  const std::vector<std::int64_t> phonemeIds = phonemes && spelling > 0 ? phonemeTokens(tokenizer) : std::vector<std::int64_t>{};
+  const std::vector<std::int64_t> space = phonemeIds.empty() ? std::vector<std::int64_t>{} : tokenizer.encode(" ", false);
   for (const auto& line : lines) {
     const auto ids = tokenizer.encode(line, false);
     sentences.emplace_back(ids.begin(), ids.end());
     if (spelling <= 0) continue;
     std::vector<std::int32_t> letters;
+    if (!phonemeIds.empty()) {
+      for (const char code : phonemes->of(line)) {
+        if (code == ' ') letters.insert(letters.end(), space.begin(), space.end());
+        else letters.push_back(static_cast<std::int32_t>(phonemeIds.at(PhonemeTable::codes().find(code))));
+      }
+      spelt.push_back(std::move(letters));
+      continue;
+    }
     for (std::size_t i = 0; i < line.size();) {
       // One UTF-8 character: a lead byte and its continuation bytes (10xxxxxx).
       std::size_t end = i + 1;
@@ -98,6 +110,17 @@ DrillWindows DrillWindows::fromLines(const Tokenizer& tokenizer, const std::vect
     ids.prompts.push_back(tokenizer.encode(defaults.prompts.at(modality), false));
   return DrillWindows(std::move(sentences), std::move(ids), seqLength, tokenizer.vocabSize(), seed, std::move(spelt),
                       spelling, charErrors);
+}
+
+std::vector<std::int64_t> DrillWindows::phonemeTokens(const Tokenizer& tokenizer) {
+  std::vector<std::int64_t> ids;
+  for (std::size_t i = 0; i < PhonemeTable::codes().size(); ++i) {
+    const std::string byte(1, static_cast<char>(0x80 + i));
+    const auto id = tokenizer.tokenId(ByteLevel::encode(byte));
+    if (!id) throw FormatError(tokenizer.source() + ": phoneme drills need a byte-level token for every byte");
+    ids.push_back(*id);
+  }
+  return ids;
 }
 
 bool DrillWindows::isDrill(std::int64_t step, std::int64_t row, double fraction) const {

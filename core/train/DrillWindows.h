@@ -6,6 +6,7 @@
 
 namespace sinkscope {
 
+class PhonemeTable;
 class Tokenizer;
 
 // Transcription drills for the text pretraining (data.drill_fraction): windows laid out
@@ -38,6 +39,15 @@ class Tokenizer;
 // --cer: 19.7 % WER on exact spellings, 49.8 % at CER 0.124, for lm-b512-drill2). The
 // swaps above replace a copy with a random BPE token, which a spelt span's reader can
 // simply skip, and never remove a character, so they do not teach error correction.
+//
+// Phoneme drills (`phonemes`, a PhonemeTable of the lines): the spelt spans hold the
+// sentence's phonemes instead of its letters, the i-th code of PhonemeTable::codes()
+// as the byte-level token of byte 0x80 + i (a lone byte that English text never
+// produces, so its embedding is free for the phoneme) and word breaks as the space:
+//   BOS <audio> ð ə ə   k æ æ t </audio> Transcribe speech to text. the cat EOS
+// Why: a phoneme-CTC encoder hands the LLM sounds, and the spelling of a word must then
+// come from the LLM, which can learn it from every line of the text corpus rather than
+// from the AV corpus's 10 000 utterances. Character errors then swap phonemes.
 class DrillWindows {
  public:
   struct Ids {
@@ -53,10 +63,14 @@ class DrillWindows {
                std::int64_t vocabSize, std::uint64_t seed, std::vector<std::vector<std::int32_t>> spelt = {},
                double spelling = 0.0, double charErrors = 0.0);
   // Encodes `lines` (no special tokens) with `tokenizer`, and with `spelling` > 0 also
-  // each line character by character; the special ids from it.
+  // each line character by character, or phoneme by phoneme with `phonemes` (throws
+  // Error for a line the table lacks); the special ids from it.
   static DrillWindows fromLines(const Tokenizer& tokenizer, const std::vector<std::string>& lines,
                                 std::int64_t seqLength, std::uint64_t seed, double spelling = 0.0,
-                                double charErrors = 0.0);
+                                double charErrors = 0.0, const PhonemeTable* phonemes = nullptr);
+  // The token that stands for each phoneme code (PhonemeTable::codes() order): the
+  // byte-level token of byte 0x80 + i. Throws Error when the tokenizer lacks one.
+  static std::vector<std::int64_t> phonemeTokens(const Tokenizer& tokenizer);
 
   // Whether batch row `row` of step `step` is a drill, given the share of drill rows.
   bool isDrill(std::int64_t step, std::int64_t row, double fraction) const;

@@ -23,6 +23,7 @@
 #include "core/train/CsvLog.h"
 #include "core/train/DecorrelationLoss.h"
 #include "core/train/DrillWindows.h"
+#include "core/train/PhonemeTable.h"
 #include "core/train/Optimization.h"
 #include "core/train/ProgressMeter.h"
 #include "core/train/RunFolder.h"
@@ -227,12 +228,22 @@ TrainRunResult LmTrainer::run(const TrainRunOptions& options) {
   // Only transcript targets count: the others are set to kIgnoredTarget once, here.
   std::vector<std::int64_t> drillInputs, drillTargets;
   if (c.data.drillFraction > 0) {
+    std::unique_ptr<PhonemeTable> phonemes;
+    if (!c.data.drillPhonemes.empty()) {
+      try {
+        phonemes = std::make_unique<PhonemeTable>(PhonemeTable::fromFile(c.data.drillPhonemes));
+        for (const auto* lines : {&data.corpus.trainLines(), &data.corpus.heldoutLines()})
+          for (const auto& line : *lines) phonemes->of(line);
+      } catch (const Error& e) {
+        throw ConfigError(c.source + ": key 'data.drill_phonemes': " + e.what());
+      }
+    }
     s.drills = std::make_unique<DrillWindows>(
         DrillWindows::fromLines(s.tokenizer, data.corpus.trainLines(), c.train.seqLength, c.seed, c.data.drillSpelling,
-                                c.data.drillCharErrors));
+                                c.data.drillCharErrors, phonemes.get()));
     // Held-out drills stay exact, so their transcript loss compares across runs.
-    const DrillWindows heldoutDrills =
-        DrillWindows::fromLines(s.tokenizer, data.corpus.heldoutLines(), c.train.seqLength, c.seed, c.data.drillSpelling);
+    const DrillWindows heldoutDrills = DrillWindows::fromLines(s.tokenizer, data.corpus.heldoutLines(), c.train.seqLength,
+                                                               c.seed, c.data.drillSpelling, 0.0, phonemes.get());
     const std::int64_t rows = c.probe.heldoutWindows;
     drillInputs.resize(static_cast<std::size_t>(rows * c.train.seqLength));
     drillTargets.resize(drillInputs.size());

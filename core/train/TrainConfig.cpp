@@ -183,6 +183,7 @@ TrainConfig TrainConfig::fromJson(const nlohmann::json& document, const std::str
   data.read("drill_fraction", c.data.drillFraction);
   data.read("drill_spelling", c.data.drillSpelling);
   data.read("drill_char_errors", c.data.drillCharErrors);
+  data.read("drill_phonemes", c.data.drillPhonemes);
   data.finish();
 
   SectionReader tokenizer = root.section("tokenizer");
@@ -297,6 +298,8 @@ void TrainConfig::validate(const std::string& src) const {
           "must be in [0, 0.5]" + found(data.drillCharErrors));
   require(data.drillCharErrors == 0 || data.drillSpelling > 0, src, "data.drill_char_errors",
           "needs spelling drills (data.drill_spelling > 0)" + found(data.drillCharErrors));
+  require(data.drillPhonemes.empty() || data.drillSpelling > 0, src, "data.drill_phonemes",
+          "needs spelling drills (data.drill_spelling > 0), whose spans it spells in phonemes");
   require(data.heldoutBuckets >= 1 && data.heldoutBuckets <= 50, src, "data.heldout_buckets",
           "must be in [1, 50]" + found(data.heldoutBuckets));
 
@@ -371,7 +374,7 @@ void TrainConfig::validate(const std::string& src) const {
     checkNoise("ctc", ctc.noiseSnrDb, ctc.noiseKind);
     require(ctc.convolutions == "auto" || ctc.convolutions == "onednn" || ctc.convolutions == "native", src,
             "ctc.convolutions", "must be auto, onednn or native, found \"" + ctc.convolutions + "\"");
-    require(!ctc.units.empty(), src, "ctc.units", "must be \"characters\" or the path of a tokenizer.json");
+    require(!ctc.units.empty(), src, "ctc.units", "must be \"characters\", \"phonemes:\" and a phoneme table's path, or the path of a tokenizer.json");
   }
   if (stage == "avsr") {
     require(!avsr.corpusDir.empty(), src, "avsr.corpus_dir", "is missing");
@@ -433,7 +436,8 @@ nlohmann::json TrainConfig::toJson() const {
             {"tokenizer", data.tokenizer},
             {"drill_fraction", data.drillFraction},
             {"drill_spelling", data.drillSpelling},
-            {"drill_char_errors", data.drillCharErrors}}},
+            {"drill_char_errors", data.drillCharErrors},
+            {"drill_phonemes", data.drillPhonemes}}},
           {"tokenizer", {{"vocab_size", tokenizer.vocabSize}, {"min_frequency", tokenizer.minFrequency}}},
           {"model",
            {{"hidden_size", model.hiddenSize},

@@ -23,6 +23,7 @@ struct TrainConfig {
     double drillFraction = 0.0;           // share of windows that are transcription drills (DrillWindows)
     double drillSpelling = 0.0;           // share of drills whose stretched spans spell the transcript
     double drillCharErrors = 0.0;         // spelt spans' character error rate, drawn per span from [0, this)
+    std::string drillPhonemes;            // a PhonemeTable of the lines: spelt spans hold phonemes, not letters
   };
   struct TokenizerOptions {
     std::int64_t vocabSize = 4096;        // including the 7 added tokens
@@ -79,7 +80,7 @@ struct TrainConfig {
     std::string corpusDir;                // the corpus generator's folder (shards/, noise/)
     std::string modality = "audio";       // "audio" (Whisper-style) or "video" (AV-HuBERT-style)
     nlohmann::json encoder = nlohmann::json::object();  // the encoder's config.json keys
-    std::string units = "characters";    // CTC symbols: "characters" or an LLM's tokenizer.json (CtcUnits)
+    std::string units = "characters";    // CTC symbols: "characters", "phonemes:TABLE" or an LLM's tokenizer.json (CtcUnits)
     std::int64_t evalUtterances = 100;    // valid utterances per evaluation
     std::vector<std::optional<double>> noiseSnrDb;       // training mixes; nullopt = clean; empty: clean only
     std::string noiseKind = "babble";     // "babble", "white" or "both"

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <QtTest>
 
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -21,6 +22,7 @@
 #include "core/train/CtcAlphabet.h"
 #include "core/train/CtcTrainer.h"
 #include "core/train/CtcUnits.h"
+#include "core/train/PhonemeTable.h"
 #include "core/train/RunFolder.h"
 #include "core/text/Tokenizer.h"
 #include "core/train/TrainConfig.h"
@@ -248,6 +250,57 @@ class CtcTrainerTest : public QObject {
     TrainConfig missing = config("audio-no-tokenizer", "audio");
     missing.applyOverride("ctc.units=\"/nonexistent/tokenizer.json\"");
     QVERIFY_THROWS_EXCEPTION(ConfigError, CtcTrainer(missing).run(quiet()));
+  }
+
+  void phonemeUnitsReadTheTable() {
+    // ctc.units = "phonemes:TABLE": id 1 is the word break, 2 + i the i-th code; the
+    // targets come from the table, greedy decoding gives codes back, and error rates
+    // compare against the codes, not the transcript. Here each letter codes as its
+    // upper-case twin, so a sentence's codes differ from its text.
+    const fs::path table = scratch() / "phonemes.tsv";
+    {
+      std::ofstream out(table);
+      for (const auto& sentence : test::TinyAvCorpus::sentences()) {
+        std::string coded;
+        for (const char ch : sentence) coded += ch == ' ' ? ' ' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+        out << sentence << "\t" << coded << "\n";
+      }
+    }
+    const CtcUnits units = CtcUnits::fromSetting(std::string(CtcUnits::kPhonemesPrefix) + table.string());
+    QVERIFY(units.phonemes() && !units.tokens());
+    QCOMPARE(units.size(), 2 + static_cast<std::int64_t>(PhonemeTable::codes().size()));
+    const std::string sentence = test::TinyAvCorpus::sentences().at(0);
+    const std::vector<std::int64_t> ids = units.encode(sentence);
+    QCOMPARE(ids.size(), sentence.size());
+    QCOMPARE(ids.at(0), 2 + static_cast<std::int64_t>(PhonemeTable::codes().find(static_cast<char>(std::toupper(sentence[0])))));
+    std::vector<std::int64_t> frames = {0};
+    for (auto id : ids) frames.insert(frames.end(), {id, id, 0});
+    QCOMPARE(units.decodeGreedy(frames), units.reference(sentence));
+    QVERIFY(units.reference(sentence) != sentence);
+    QVERIFY_THROWS_EXCEPTION(Error, units.encode("a sentence the table lacks"));
+    QCOMPARE(units.spellings().at(1), CtcAlphabet::encode(" "));
+    QVERIFY(units.spellings().at(2).empty());
+
+    TrainConfig phonemes = config("audio-phonemes", "audio");
+    phonemes.applyOverride("ctc.units=\"phonemes:" + table.string() + "\"");
+    phonemes.applyOverride("train.steps=3");
+    const TrainRunResult run = CtcTrainer(phonemes).run(quiet());
+    QVERIFY(run.finished);
+    for (const auto& step : run.steps) QVERIFY(std::isfinite(step.loss) && step.loss > 0);
+
+    // A table without the corpus's sentences, a malformed one, a missing one: config errors.
+    const fs::path partial = scratch() / "phonemes-partial.tsv";
+    { std::ofstream(partial) << "some other sentence\tABC\n"; }
+    const fs::path malformed = scratch() / "phonemes-malformed.tsv";
+    { std::ofstream(malformed) << "no tab on this line\n"; }
+    for (const fs::path& bad : {partial, malformed, scratch() / "no-such-table.tsv"}) {
+      TrainConfig broken = config("audio-phonemes-bad", "audio");
+      broken.applyOverride("ctc.units=\"phonemes:" + bad.string() + "\"");
+      QVERIFY_THROWS_EXCEPTION(ConfigError, CtcTrainer(broken).run(quiet()));
+    }
+    const fs::path badCode = scratch() / "phonemes-bad-code.tsv";
+    { std::ofstream(badCode) << "a\tx\"y\n"; }
+    QVERIFY_THROWS_EXCEPTION(FormatError, PhonemeTable::fromFile(badCode.string()));
   }
 
   void tokenHeadIsSeededFromTheCharacterHead() {

@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
 #include "core/text/Tokenizer.h"
 #include "core/train/DrillWindows.h"
+#include "core/train/PhonemeTable.h"
 
 using namespace sinkscope;
 
@@ -234,6 +236,51 @@ class DrillWindowsTest : public QObject {
       }
     QVERIFY2(total >= 40, qPrintable(QString::number(total)));
     QVERIFY2(single * 100 >= total * 80, qPrintable(QString("%1 of %2 single characters").arg(single).arg(total)));
+  }
+
+  void phonemeDrillsSpellTheTablesPhonemes() {
+    // With a phoneme table, a spelt span holds each code's byte token (0x80 + its index)
+    // and the space between words, in the table's order; a line the table lacks is an error.
+    std::string path;
+    for (const auto& entry : std::filesystem::directory_iterator(std::string(SINKSCOPE_SOURCE_DIR) + "/models/shared"))
+      if (entry.path().filename().string().rfind("llm-", 0) == 0) path = (entry.path() / "tokenizer.json").string();
+    QVERIFY2(!path.empty(), "no bundled LLM");
+    const Tokenizer tokenizer = Tokenizer::fromFile(path);
+    const std::filesystem::path table =
+        std::filesystem::temp_directory_path() / ("drill-phonemes-" + std::to_string(QCoreApplication::applicationPid()) + ".tsv");
+    { std::ofstream(table) << "the cat\tIq kzt\n"; }
+    const PhonemeTable phonemes = PhonemeTable::fromFile(table.string());
+    const std::vector<std::int64_t> codes = DrillWindows::phonemeTokens(tokenizer);
+    QCOMPARE(codes.size(), PhonemeTable::codes().size());
+    // Distinct tokens, none of them a letter's or the space's (lone bytes >= 0x80).
+    std::vector<std::int64_t> sorted = codes;
+    std::sort(sorted.begin(), sorted.end());
+    QVERIFY(std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end());
+    for (const char letter : std::string("abcdefghijklmnopqrstuvwxyz '"))
+      for (const std::int64_t id : tokenizer.encode(std::string(1, letter), false))
+        QVERIFY(!std::binary_search(sorted.begin(), sorted.end(), id));
+    const DrillWindows drills = DrillWindows::fromLines(tokenizer, {"the cat"}, 256, 3, 1.0, 0.0, &phonemes);
+    std::vector<std::int64_t> inputs(256), targets(256);
+    drills.fill(1, 0, inputs, targets);
+    const auto start = *tokenizer.tokenId("<audio>"), end = *tokenizer.tokenId("</audio>");
+    const auto code = [&](char c) { return codes.at(PhonemeTable::codes().find(c)); };
+    const std::vector<std::int64_t> space = tokenizer.encode(" ", false);
+    QCOMPARE(space.size(), std::size_t{1});
+    const std::vector<std::int64_t> expected = {code('I'), code('q'), space[0], code('k'), code('z'), code('t')};
+    const auto spans = audioSpans(inputs, start, end);
+    QVERIFY(!spans.empty());
+    for (const auto& span : spans) {
+      // Each unit stretched 1-2 times, a tenth swapped for a random token: the units that
+      // are phonemes or the space follow the table's order.
+      std::vector<std::int64_t> kept;
+      for (const std::int64_t token : span) {
+        const bool unit = std::find(expected.begin(), expected.end(), token) != expected.end();
+        if (unit && (kept.empty() || kept.back() != token)) kept.push_back(token);
+      }
+      QVERIFY(kept.size() <= expected.size() && kept.size() + 2 >= expected.size());
+    }
+    QVERIFY_THROWS_EXCEPTION(std::exception, DrillWindows::fromLines(tokenizer, {"a dog"}, 256, 3, 1.0, 0.0, &phonemes));
+    std::filesystem::remove(table);
   }
 
   void drillShareFollowsTheFraction() {

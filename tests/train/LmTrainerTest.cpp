@@ -3,6 +3,7 @@
 
 #include <QtTest>
 
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -250,6 +251,31 @@ class LmTrainerTest : public QObject {
     QVERIFY(spelt.finished);
     QVERIFY(std::fabs(spelt.steps[0].loss - first.steps[0].loss) > 1e-4);
     for (const auto& step : spelt.steps) QVERIFY(std::isfinite(step.loss));
+
+    // Phoneme drills (data.drill_phonemes): the spelt spans come from the table (here
+    // each letter coded as its upper-case twin), so the losses differ from the letters'.
+    const fs::path table = scratch() / "phonemes.tsv";
+    {
+      std::ofstream out(table);
+      for (const auto& line : readLines(scratch() / "corpus.txt")) {
+        std::string coded;
+        for (const char ch : line) coded += ch == ' ' ? ' ' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+        out << line << "\t" << coded << "\n";
+      }
+    }
+    fs::remove_all(scratch() / "drills");
+    config.data.drillPhonemes = table.string();
+    const TrainRunResult phonemes = LmTrainer(config).run(quiet());
+    QVERIFY(phonemes.finished);
+    QVERIFY(std::fabs(phonemes.steps[0].loss - spelt.steps[0].loss) > 1e-4);
+    for (const auto& step : phonemes.steps) QVERIFY(std::isfinite(step.loss));
+
+    // A table that lacks the corpus's lines is a config error before any training.
+    const fs::path partial = scratch() / "phonemes-partial.tsv";
+    { std::ofstream(partial) << "some other line\tABC\n"; }
+    fs::remove_all(scratch() / "drills");
+    config.data.drillPhonemes = partial.string();
+    QVERIFY_THROWS_EXCEPTION(ConfigError, LmTrainer(config).run(quiet()));
   }
 
   void decorrelationTermIsAddedToTheLoss() {
