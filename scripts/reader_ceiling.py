@@ -40,16 +40,6 @@ import tempfile
 PROMPT = "Transcribe speech to text."
 
 
-def byte_level(ch):
-    """The byte-level BPE symbol of one ASCII character (GPT-2's byte-to-unicode map)."""
-    code = ord(ch)
-    if 33 <= code <= 126:
-        return ch
-    if code == 32:
-        return "\u0120"
-    raise ValueError(f"character {ch!r} outside printable ASCII; extend byte_level()")
-
-
 CODES = ("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
          "!#$%&()*+,-./:;<=>?@[]^_{|}~")  # scripts/phonemise.py's, in order
 
@@ -61,6 +51,13 @@ def byte_symbol(byte):
     if byte in printable:
         return chr(byte)
     return chr(256 + [b for b in range(256) if b not in printable].index(byte))
+
+
+def byte_level(ch):
+    """The byte-level BPE symbol of one ASCII character (a one-byte character)."""
+    if ord(ch) > 127:
+        raise ValueError(f"character {ch!r} outside ASCII; extend byte_level()")
+    return byte_symbol(ord(ch))
 
 
 def run_cli(cli, llm, args, out):

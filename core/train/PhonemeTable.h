@@ -25,8 +25,6 @@ class PhonemeTable {
 
   // The coded phonemes of `sentence`; throws Error when the table has no row for it.
   const std::string& of(const std::string& sentence) const;
-  bool contains(const std::string& sentence) const { return rows_.count(sentence) > 0; }
-  std::size_t size() const { return rows_.size(); }
   const std::string& source() const { return source_; }
 
  private:
