@@ -72,6 +72,12 @@ def phonemes_of(ipa_line):
     return words
 
 
+def write_atomically(path, lines):
+    with open(path + ".tmp", "w", encoding="utf-8") as f:
+        f.writelines(lines)
+    os.replace(path + ".tmp", path)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--inventory", required=True, help="code table, read if present and extended")
@@ -116,12 +122,13 @@ def main():
         print(f"\rphonemise: {done}/{len(sentences)}", end="", file=sys.stderr)
     print(file=sys.stderr)
 
-    with open(args.out, "w", encoding="utf-8") as f:
-        for sentence, codes in rows:
-            f.write(f"{sentence}\t{codes}\n")
-    with open(args.inventory, "w", encoding="utf-8") as f:
-        for phoneme, (code, count) in sorted(inventory.items(), key=lambda kv: CODES.index(kv[1][0])):
-            f.write(f"{code}\t{phoneme}\t{count}\n")
+    # Written aside and renamed: train_recipe.sh takes an existing table as made, so a
+    # run stopped halfway must leave none. The inventory goes first: a table whose codes
+    # the inventory lacks would be worse than an inventory with unused codes.
+    inventory_lines = [f"{code}\t{phoneme}\t{count}\n" for phoneme, (code, count)
+                       in sorted(inventory.items(), key=lambda kv: CODES.index(kv[1][0]))]
+    write_atomically(args.inventory, inventory_lines)
+    write_atomically(args.out, (f"{sentence}\t{codes}\n" for sentence, codes in rows))
     print(f"phonemise: {len(rows)} sentences, {len(inventory)} phonemes -> {args.out}", file=sys.stderr)
 
 

@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
 # scripts/train_recipe.sh [STAGE...]
 # Runs sinkscope's demo-model recipe (docs/training.md, "The recipe and its time
-# budget"): the LLM chain lm-b512 -> lm-b512-drill -> lm-b512-drill2, the encoder chains
-# ctc-audio -> ... -> ctc-audio6 and ctc-video -> ctc-video2, then the
-# twelve AVSR fine-tunings avsr-{asr,vsr,avsr}-{low,high}[-dec]. Every stage runs with
+# budget"): the LLM chain lm-b512 -> lm-b512-drill -> -drill2 -> -drill3 -> lm-b512-phon,
+# the encoder chains ctc-audio -> ... -> ctc-audio6 -> ctc-audio-phon and ctc-video ->
+# ctc-video2, then the twelve AVSR fine-tunings avsr-{asr,vsr,avsr}-{low,high}[-dec].
+#
+# A stage whose config names a phoneme table (ctc.units "phonemes:TABLE",
+# data.drill_phonemes) that does not exist yet gets it made first with
+# scripts/phonemise.py: a CTC stage's from its corpus_dir's train, valid and test
+# label CSVs, an LM stage's from the text its init_from run trained on
+# (runs/NAME/corpus.txt). All tables share one inventory, PHONEME_INVENTORY (default
+# WORK_DIR/corpus/phonemes-inventory.tsv), which phonemise.py only ever extends and which
+# a lock keeps to one writer, so the audio encoder's codes and the LLM's agree. Every stage runs with
 # --resume, so the script can be stopped (SIGINT/SIGTERM checkpoint) and started again;
 # a stage whose export says schedule_completed is skipped. Without arguments all stages
 # run; otherwise only the named ones (e.g. ctc-audio avsr-asr-low). A stage whose run
@@ -19,7 +27,8 @@
 # there), TRAIN (default build/app/train/sinkscope-train), SET (extra --set
 # assignments for every stage, space-separated, e.g. "device=cuda
 # train.batch_utterances=64"), SET_<stage> with '-' written '_' (assignments for one
-# stage, e.g. SET_ctc_audio="train.epochs=2.5"), NICE (default 19), LANES (default 1).
+# stage, e.g. SET_ctc_audio="train.epochs=2.5"), NICE (default 19), LANES (default 1),
+# PHONEMISE (default scripts/phonemise.py), PHONEME_INVENTORY.
 set -euo pipefail
 
 # The whole script is one function, called on the last line: bash reads a script as it
@@ -32,9 +41,12 @@ main() {
   train=${TRAIN:-$repo/build/app/train/sinkscope-train}
   nice_level=${NICE:-19}
   lanes=${LANES:-1}
+  phonemise=${PHONEMISE:-$repo/scripts/phonemise.py}
+  inventory=${PHONEME_INVENTORY:-$work/corpus/phonemes-inventory.tsv}
   stages=("$@")
   if [ ${#stages[@]} -eq 0 ]; then
-    stages=(lm-b512 lm-b512-drill lm-b512-drill2 ctc-audio ctc-audio2 ctc-audio3 ctc-audio4 ctc-audio5 ctc-audio6 ctc-video ctc-video2)
+    stages=(lm-b512 lm-b512-drill lm-b512-drill2 lm-b512-drill3 lm-b512-phon
+            ctc-audio ctc-audio2 ctc-audio3 ctc-audio4 ctc-audio5 ctc-audio6 ctc-audio-phon ctc-video ctc-video2)
     for m in asr vsr avsr; do
       for level in low high; do
         stages+=("avsr-$m-$level" "avsr-$m-$level-dec")
@@ -63,8 +75,31 @@ main() {
     done
     return $state
   }
+  value() { grep -o "\"$2\": *\"[^\"]*\"" "$repo/configs/$1.json" | head -1 | sed 's/.*: *"\(.*\)"/\1/' || true; }
+  # Makes the phoneme tables STAGE's config names that are missing (see the header).
+  phoneme_tables() {
+    local stage=$1 table sources=() units init
+    units=$(value "$stage" units)
+    table=${units#phonemes:}
+    if [ "$table" != "$units" ]; then
+      local corpus; corpus=$(value "$stage" corpus_dir)
+      sources=("$corpus/train.csv" "$corpus/valid.csv" "$corpus/test.csv")
+    else
+      table=$(value "$stage" drill_phonemes)
+      [ -n "$table" ] || return 0
+      init=$(value "$stage" init_from)
+      [ -n "$init" ] || { echo "== $stage: its phoneme table $table is missing and it has no init_from run whose text would make it" >&2; return 1; }
+      sources=("${init%/export}/corpus.txt")
+    fi
+    [ -f "$table" ] && return 0
+    echo "== $stage: making its phoneme table $table from ${sources[*]}"
+    mkdir -p "$(dirname "$table")" "$(dirname "$inventory")"
+    (flock 9 || exit 1; [ -f "$table" ] || nice -n "$nice_level" "$phonemise" --inventory "$inventory" --out "$table" "${sources[@]}") \
+      9>"$inventory.lock" 2>>"runs/$stage.log"
+  }
   run_stage() {
     local stage=$1 var assignments=() extra
+    phoneme_tables "$stage" || { echo "== $stage: making its phoneme table failed (runs/$stage.log)" >&2; return 1; }
     var="SET_${stage//-/_}"
     extra="${SET:-} ${!var:-}"
     for assignment in $extra; do assignments+=(--set "$assignment"); done

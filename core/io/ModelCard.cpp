@@ -57,10 +57,14 @@ std::string partStage(const json& training) {
     out << " (" << number(training.value("tokens", json()), 3) << " tokens), held-out loss "
         << number(training.value("heldout_loss_nats_per_token", json())) << " nats/token";
   } else if (stage == "ctc") {
-    // The CTC head spells characters, so its word error rate is a harsh measure of what
-    // the encoder carries; the loss per character says more.
+    // The CTC head spells characters or phonemes, so its word error rate is a harsh
+    // measure of what the encoder carries; the loss per unit says more. A phoneme head's
+    // words are its phoneme spellings, which a reader would take for a typo otherwise.
+    const std::string units = training.value("ctc_units", std::string("characters"));
+    const bool phonemes = units.rfind("phonemes:", 0) == 0;
     out << " (" << number(training.value("epochs", json()), 3) << " epochs), valid CTC loss "
-        << number(training.value("valid_ctc_loss", json())) << " nats/character, greedy WER of its CTC head "
+        << number(training.value("valid_ctc_loss", json())) << (phonemes ? " nats/phoneme" : " nats/character")
+        << ", greedy WER of its CTC head " << (phonemes ? "on espeak-ng phoneme spellings " : "")
         << percent(training.value("valid_greedy_wer", json()));
   } else {
     out << " (" << number(training.value("epochs", json()), 3) << " epochs), valid greedy WER "

@@ -196,8 +196,29 @@ class ModelBundlerTest : public QObject {
     QVERIFY(card.find("2 layers × 16") != std::string::npos);
     QVERIFY(card.find("scripts/train_recipe.sh avsr-asr-low") != std::string::npos);
     QVERIFY(card.find("no training.json") != std::string::npos);  // the encoder has none
+    QVERIFY(card.find("nats/phoneme") == std::string::npos);
     const std::string custom = ModelCard::compose(model.directory, "", "| WER | 9 % |");
     QVERIFY(custom.find("| WER | 9 % |") != std::string::npos);
+  }
+
+  void cardNamesTheEncodersUnits() {
+    QTemporaryDir tmp;
+    const fs::path root = tmp.path().toStdString();
+    const fs::path dir = makeComposite(root / "a", 0.25f, 0.2);
+    const json ctc = {{"stage", "ctc"}, {"steps", 50}, {"epochs", 8.0}, {"valid_ctc_loss", 0.2437},
+                      {"valid_greedy_wer", 0.35}, {"schedule_completed", true}};
+    json phonemes = ctc;
+    phonemes["ctc_units"] = "phonemes:corpus/phonemes.tsv";
+    writeJson(dir / "audio_encoder" / "training.json", phonemes);
+    ModelBundler bundler((root / "models").string(), DType::BF16);
+    const BundledModel model = bundler.add("asr-low", dir.string());
+    const std::string card = ModelCard::compose(model.directory, "", "");
+    QVERIFY(card.find("valid CTC loss 0.2437 nats/phoneme, greedy WER of its CTC head on espeak-ng phoneme spellings 35") !=
+            std::string::npos);
+    writeJson(dir / "audio_encoder" / "training.json", ctc);  // older exports name no units: characters
+    const BundledModel again = bundler.add("asr-low", dir.string());
+    const std::string letters = ModelCard::compose(again.directory, "", "");
+    QVERIFY(letters.find("0.2437 nats/character, greedy WER of its CTC head 35") != std::string::npos);
   }
 
   void bundleCli() {

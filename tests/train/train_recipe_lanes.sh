@@ -3,7 +3,8 @@
 # covered by the *TrainerTest binaries; this checks the scheduling): every stage runs once,
 # no fine-tuning starts before the exports it reads are finished, per-stage SET_ values
 # reach only their stage, a failed encoder skips its dependants, a second invocation
-# skips what is finished, and editing the script during a run does not break the run.
+# skips what is finished, editing the script during a run does not break the run, and the
+# phoneme tables a stage names are made (once, from the right text) before it starts.
 set -euo pipefail
 repo=$1
 scratch=$(mktemp -d)
@@ -18,22 +19,48 @@ if [ -n "${EDIT_SCRIPT:-}" ]; then
   edited=$( { head -n 1 "$EDIT_SCRIPT"; echo "# edited while running by $stage: $(printf '%0200d' 0)"; tail -n +2 "$EDIT_SCRIPT"; } )
   printf '%s\n' "$edited" > "$EDIT_SCRIPT"
 fi
+# The real trainer stops at a phoneme table its config names that is missing.
+for table in $(grep -o '"phonemes:[^"]*"\|"drill_phonemes": "[^"]*"' "$2" | sed 's/.*[:" ]\([^:" ]*\)"$/\1/'); do
+  [ -f "$table" ] || { echo "missing $stage $table" >> "$LOG"; exit 1; }
+done
 sleep 0.$((RANDOM % 3))
 echo "end $stage $(date +%s%N)" >> "$LOG"
 [ "$stage" = "${FAIL_STAGE:-}" ] && exit 1
 mkdir -p "runs/$stage/export"
+case $stage in lm-*) echo "a line of text" > "runs/$stage/corpus.txt" ;; esac
 echo '{"schedule_completed": true}' > "runs/$stage/export/training.json"
 TRAINER
 chmod +x "$scratch/trainer"
+# Stands in for scripts/phonemise.py (espeak-ng): logs its arguments, writes the table.
+cat > "$scratch/phonemise" <<'PHONEMISE'
+#!/usr/bin/env bash
+echo "phonemise $(date +%s%N) $*" >> "$LOG"
+while [ $# -gt 0 ]; do
+  case $1 in
+    --out) out=$2; shift 2 ;;
+    --inventory) echo "x	y	1" >> "$2"; shift 2 ;;
+    *) case $1 in *.txt) [ -f "$1" ] || { echo "phonemise: no $1" >&2; exit 1; } ;; esac; shift ;;
+  esac
+done
+echo "sentence	codes" > "$out"
+PHONEMISE
+chmod +x "$scratch/phonemise"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 script=$repo/scripts/train_recipe.sh
-run() { WORK_DIR=$scratch/work TRAIN=$scratch/trainer NICE=0 LANES=2 RECIPE_POLL_S=0.1 timeout 120 "$script" > "$scratch/out" 2>&1; }
+run() { WORK_DIR=$scratch/work TRAIN=$scratch/trainer PHONEMISE=$scratch/phonemise NICE=0 LANES=2 RECIPE_POLL_S=0.1 timeout 120 "$script" > "$scratch/out" 2>&1; }
 time_of() { awk -v what="$1" -v s="$2" '$1 == what && $2 == s { print $3 }' "$LOG"; }
 
 export LOG=$scratch/log SET_ctc_audio="train.epochs=2.5"
 run
-stages=23
+stages=26
 [ "$(grep -c '^start' "$LOG")" -eq $stages ] || fail "expected $stages stages, got: $(cat "$LOG")"
+grep -q '^missing' "$LOG" && fail "a stage started without its phoneme table: $(grep '^missing' "$LOG")"
+[ "$(grep -c '^phonemise' "$LOG")" -eq 2 ] || fail "expected two phoneme tables made: $(grep '^phonemise' "$LOG")"
+grep '^phonemise' "$LOG" | grep -q -- "--inventory $scratch/work/corpus/phonemes-inventory.tsv --out runs/lm-phonemes.tsv runs/lm-b512-drill3/corpus.txt$" ||
+  fail "the LLM's table should come from lm-b512-drill3's text: $(grep '^phonemise' "$LOG")"
+grep '^phonemise' "$LOG" | grep -q -- "--out corpus/phonemes.tsv .*/train.csv .*/valid.csv .*/test.csv$" ||
+  fail "the audio encoder's table should come from the corpus splits: $(grep '^phonemise' "$LOG")"
+[ "$(wc -l < "$scratch/work/corpus/phonemes-inventory.tsv")" -eq 2 ] || fail "the two tables should share one inventory"
 # Every stage starts after each stage whose export its config reads (init_from, llm,
 # encoders) has ended; the fine-tunings read at least an LLM and an encoder.
 for config in "$repo"/configs/lm-*.json "$repo"/configs/ctc-*.json "$repo"/configs/avsr-*.json; do
@@ -53,7 +80,7 @@ grep -q 'threads=1' "$LOG" || fail "lanes should run one thread each"
 
 : > "$LOG"
 run
-[ ! -s "$LOG" ] || fail "finished stages ran again: $(cat "$LOG")"
+[ ! -s "$LOG" ] || fail "finished stages ran again, or tables were made again: $(cat "$LOG")"
 [ "$(grep -c 'finished before, skipped' "$scratch/out")" -eq $stages ] || fail "expected $stages skips: $(cat "$scratch/out")"
 
 rm -rf "$scratch/work"; : > "$LOG"
