@@ -78,20 +78,22 @@ main() {
   value() { grep -o "\"$2\": *\"[^\"]*\"" "$repo/configs/$1.json" | head -1 | sed 's/.*: *"\(.*\)"/\1/' || true; }
   # Makes the phoneme tables STAGE's config names that are missing (see the header).
   phoneme_tables() {
-    local stage=$1 table sources=() units init
+    local stage=$1 table sources=() units init corpus
     units=$(value "$stage" units)
-    table=${units#phonemes:}
-    if [ "$table" != "$units" ]; then
-      local corpus; corpus=$(value "$stage" corpus_dir)
-      sources=("$corpus/train.csv" "$corpus/valid.csv" "$corpus/test.csv")
-    else
-      table=$(value "$stage" drill_phonemes)
-      [ -n "$table" ] || return 0
-      init=$(value "$stage" init_from)
-      [ -n "$init" ] || { echo "== $stage: its phoneme table $table is missing and it has no init_from run whose text would make it" >&2; return 1; }
-      sources=("${init%/export}/corpus.txt")
-    fi
-    [ -f "$table" ] && return 0
+    case $units in
+      phonemes:*) table=${units#phonemes:} ;;
+      *) table=$(value "$stage" drill_phonemes) ;;
+    esac
+    [ -n "$table" ] && [ ! -f "$table" ] || return 0
+    case $units in
+      phonemes:*)
+        corpus=$(value "$stage" corpus_dir)
+        sources=("$corpus/train.csv" "$corpus/valid.csv" "$corpus/test.csv") ;;
+      *)
+        init=$(value "$stage" init_from)
+        [ -n "$init" ] || { echo "== $stage: its phoneme table $table is missing and it has no init_from run whose text would make it" >&2; return 1; }
+        sources=("${init%/export}/corpus.txt") ;;
+    esac
     echo "== $stage: making its phoneme table $table from ${sources[*]}"
     mkdir -p "$(dirname "$table")" "$(dirname "$inventory")"
     (flock 9 || exit 1; [ -f "$table" ] || nice -n "$nice_level" "$phonemise" --inventory "$inventory" --out "$table" "${sources[@]}") \

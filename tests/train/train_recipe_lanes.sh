@@ -82,6 +82,11 @@ grep -q 'threads=1' "$LOG" || fail "lanes should run one thread each"
 run
 [ ! -s "$LOG" ] || fail "finished stages ran again, or tables were made again: $(cat "$LOG")"
 [ "$(grep -c 'finished before, skipped' "$scratch/out")" -eq $stages ] || fail "expected $stages skips: $(cat "$scratch/out")"
+# A stage that runs again over a table that is there uses it as it is.
+rm -rf "$scratch/work/runs/lm-b512-phon"; : > "$LOG"
+run
+grep -q '^start lm-b512-phon ' "$LOG" || fail "lm-b512-phon should have run again: $(cat "$LOG")"
+grep -q '^phonemise' "$LOG" && fail "an existing table was made again: $(cat "$LOG")"
 
 rm -rf "$scratch/work"; : > "$LOG"
 FAIL_STAGE=ctc-video run || true
