@@ -11,8 +11,10 @@
 # label CSVs, an LM stage's from the text its init_from run trained on
 # (runs/NAME/corpus.txt). All tables share one inventory, PHONEME_INVENTORY (default
 # WORK_DIR/corpus/phonemes-inventory.tsv), which phonemise.py only ever extends and which
-# a lock keeps to one writer, so the audio encoder's codes and the LLM's agree. Every stage runs with
-# --resume, so the script can be stopped (SIGINT/SIGTERM checkpoint) and started again;
+# a lock keeps to one writer, so the audio encoder's codes and the LLM's agree.
+#
+# Every stage runs with --resume, so the script can be stopped (SIGINT/SIGTERM
+# checkpoint) and started again;
 # a stage whose export says schedule_completed is skipped. Without arguments all stages
 # run; otherwise only the named ones (e.g. ctc-audio avsr-asr-low). A stage whose run
 # folder another process is training (a background run, another invocation of this
