@@ -2,7 +2,7 @@
 # scripts/train_recipe.sh [STAGE...]
 # Runs sinkscope's demo-model recipe (docs/training.md, "The recipe and its time
 # budget"): the LLM chain lm-b512 -> lm-b512-drill -> -drill2 -> lm-b512-phon2, the
-# phoneme audio encoder ctc-audio-phon-one (one run from scratch), the video chain
+# phoneme audio encoder ctc-audio-phon-one -> ctc-audio-phon-one2 (from scratch), the video chain
 # ctc-video -> ctc-video2, then the twelve AVSR fine-tunings
 # avsr-{asr,vsr,avsr}-{low,high}[-dec].
 #
@@ -48,7 +48,7 @@ main() {
   inventory=${PHONEME_INVENTORY:-$work/corpus/phonemes-inventory.tsv}
   stages=("$@")
   if [ ${#stages[@]} -eq 0 ]; then
-    stages=(lm-b512 lm-b512-drill lm-b512-drill2 lm-b512-phon2 ctc-audio-phon-one ctc-video ctc-video2)
+    stages=(lm-b512 lm-b512-drill lm-b512-drill2 lm-b512-phon2 ctc-audio-phon-one ctc-audio-phon-one2 ctc-video ctc-video2)
     for m in asr vsr avsr; do
       for level in low high; do
         stages+=("avsr-$m-$level" "avsr-$m-$level-dec")

@@ -52,7 +52,7 @@ time_of() { awk -v what="$1" -v s="$2" '$1 == what && $2 == s { print $3 }' "$LO
 
 export LOG=$scratch/log SET_ctc_video="train.epochs=2.5"
 run
-stages=19
+stages=20
 [ "$(grep -c '^start' "$LOG")" -eq $stages ] || fail "expected $stages stages, got: $(cat "$LOG")"
 grep -q '^missing' "$LOG" && fail "a stage started without its phoneme table: $(grep '^missing' "$LOG")"
 [ "$(grep -c '^phonemise' "$LOG")" -eq 2 ] || fail "expected two phoneme tables made: $(grep '^phonemise' "$LOG")"
