@@ -26,6 +26,6 @@ for m in asr vsr avsr; do
 done
 [ ${#pairs[@]} -gt 0 ] || { echo "bundle_models.sh: nothing to bundle" >&2; exit 2; }
 "$cli" bundle --out "$out" --dtype bf16 \
-  --reproduce "LANES=2 scripts/train_recipe.sh   # lm-b512→lm-b512-drill→-drill2→-drill3→lm-b512-phon, ctc-audio→…→ctc-audio6→ctc-audio-phon (the phoneme tables are made on the way), ctc-video→ctc-video2, then the 12 avsr-* stages, all on lm-b512-phon; docs/training.md
+  --reproduce "LANES=2 scripts/train_recipe.sh   # lm-b512→lm-b512-drill→-drill2→lm-b512-phon2, ctc-audio-phon-one→-one2 (the phoneme tables are made on the way), ctc-video→ctc-video2, then the 12 avsr-* stages, all on lm-b512-phon2; docs/training.md
 scripts/bundle_models.sh" "${pairs[@]}"
 du -sh "$out"

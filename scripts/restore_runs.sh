@@ -3,7 +3,7 @@
 # Puts the committed shared parts (models/shared/*: the LLMs and encoders the bundled
 # models read) back where the recipe keeps its exports, WORK_DIR/runs/<stage>/export, so a
 # machine that lost its work folder can train the later stages (a longer LLM, a refit of
-# the twelve AVSR models) without first retraining the 7-hour encoder chain.
+# the twelve AVSR models) without first retraining the ≈ 4-hour encoder lane.
 #
 # Each part's training.json names the run folder it was exported from ("out_dir"); that
 # is where it goes back. An export that already holds a training.json is left alone, so

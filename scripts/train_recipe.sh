@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # scripts/train_recipe.sh [STAGE...]
 # Runs sinkscope's demo-model recipe (docs/training.md, "The recipe and its time
-# budget"): the LLM chain lm-b512 -> lm-b512-drill -> -drill2 -> -drill3 -> lm-b512-phon,
-# the encoder chains ctc-audio -> ... -> ctc-audio6 -> ctc-audio-phon and ctc-video ->
-# ctc-video2, then the twelve AVSR fine-tunings avsr-{asr,vsr,avsr}-{low,high}[-dec].
+# budget"): the LLM chain lm-b512 -> lm-b512-drill -> -drill2 -> lm-b512-phon2, the
+# phoneme audio encoder ctc-audio-phon-one -> ctc-audio-phon-one2 (from scratch), the video chain
+# ctc-video -> ctc-video2, then the twelve AVSR fine-tunings
+# avsr-{asr,vsr,avsr}-{low,high}[-dec].
 #
 # A stage whose config names a phoneme table (ctc.units "phonemes:TABLE",
 # data.drill_phonemes) that does not exist yet gets it made first with
@@ -16,7 +17,7 @@
 # Every stage runs with --resume, so the script can be stopped (SIGINT/SIGTERM
 # checkpoint) and started again;
 # a stage whose export says schedule_completed is skipped. Without arguments all stages
-# run; otherwise only the named ones (e.g. ctc-audio avsr-asr-low). A stage whose run
+# run; otherwise only the named ones (e.g. ctc-video avsr-asr-low). A stage whose run
 # folder another process is training (a background run, another invocation of this
 # script) fails at once: the trainer locks its out_dir.
 #
@@ -29,7 +30,7 @@
 # there), TRAIN (default build/app/train/sinkscope-train), SET (extra --set
 # assignments for every stage, space-separated, e.g. "device=cuda
 # train.batch_utterances=64"), SET_<stage> with '-' written '_' (assignments for one
-# stage, e.g. SET_ctc_audio="train.epochs=2.5"), NICE (default 19), LANES (default 1),
+# stage, e.g. SET_ctc_video="train.epochs=2.5"), NICE (default 19), LANES (default 1),
 # PHONEMISE (default scripts/phonemise.py), PHONEME_INVENTORY.
 set -euo pipefail
 
@@ -47,8 +48,7 @@ main() {
   inventory=${PHONEME_INVENTORY:-$work/corpus/phonemes-inventory.tsv}
   stages=("$@")
   if [ ${#stages[@]} -eq 0 ]; then
-    stages=(lm-b512 lm-b512-drill lm-b512-drill2 lm-b512-drill3 lm-b512-phon
-            ctc-audio ctc-audio2 ctc-audio3 ctc-audio4 ctc-audio5 ctc-audio6 ctc-audio-phon ctc-video ctc-video2)
+    stages=(lm-b512 lm-b512-drill lm-b512-drill2 lm-b512-phon2 ctc-audio-phon-one ctc-audio-phon-one2 ctc-video ctc-video2)
     for m in asr vsr avsr; do
       for level in low high; do
         stages+=("avsr-$m-$level" "avsr-$m-$level-dec")
