@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/base/Error.h"
+#include "core/text/PhonemeCodeTokens.h"
 
 namespace sinkscope {
 
@@ -161,6 +162,13 @@ BundledModel ModelBundler::add(const std::string& name, const std::string& compo
   fs::remove_all(staging);
   fs::create_directories(staging);
 
+  // Exports written before suppress_tokens existed still need their LLM's phoneme
+  // codes kept out of transcripts (PhonemeCodeTokens).
+  if (config.contains("llm") && config["llm"].is_string() &&
+      !(config.contains("generation") && config["generation"].contains("suppress_tokens"))) {
+    const auto codes = PhonemeCodeTokens::ofLlm((source / config["llm"].get<std::string>()).string());
+    if (!codes.empty()) config["generation"]["suppress_tokens"] = codes;
+  }
   for (const char* key : kPartKeys) {
     if (!config.contains(key) || config[key].is_null()) continue;
     const fs::path partDir = source / config[key].get<std::string>();

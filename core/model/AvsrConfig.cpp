@@ -101,6 +101,15 @@ AvsrConfig AvsrConfig::fromDirectory(const std::string& directoryIn) {
     config.maxNewTokens = generation.intOr("max_new_tokens", config.maxNewTokens);
     generation.check(config.numBeams >= 1, "num_beams", "must be at least 1");
     generation.check(config.maxNewTokens >= 1, "max_new_tokens", "must be at least 1");
+    if (json.at("generation").contains("suppress_tokens")) {
+      const auto& list = json.at("generation").at("suppress_tokens");
+      generation.check(list.is_array(), "suppress_tokens", "must be a list of token ids");
+      for (const auto& id : list) {
+        generation.check(id.is_number_integer() && id.get<std::int64_t>() >= 0, "suppress_tokens",
+                         "must hold non-negative integer token ids");
+        config.suppressTokens.push_back(id.get<std::int64_t>());
+      }
+    }
   }
 
   const bool hasAudio = !config.audioEncoderPath.empty();
@@ -133,6 +142,7 @@ std::string AvsrConfig::toJsonText() const {
   j["added_tokens"] = {{"audio_start", audioStartToken}, {"audio_end", audioEndToken},
                        {"video_start", videoStartToken}, {"video_end", videoEndToken}, {"pad", padToken}};
   j["generation"] = {{"num_beams", numBeams}, {"max_new_tokens", maxNewTokens}};
+  if (!suppressTokens.empty()) j["generation"]["suppress_tokens"] = suppressTokens;
   return j.dump(2);
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -50,6 +51,10 @@ struct AvsrConfig {
   std::string padToken = "<pad>";
   int numBeams = 15;
   int maxNewTokens = 32;
+  // generation.suppress_tokens (HF's name): ids a transcript never holds, beyond the
+  // BOS, padding and delimiters that AvsrModel always suppresses. sinkscope's bundles
+  // list the phoneme-code bytes of a phoneme-drilled LLM here (PhonemeCodeTokens).
+  std::vector<std::int64_t> suppressTokens;
 
   // Reads <directory>/config.json; ConfigError naming the file and key otherwise.
   static AvsrConfig fromDirectory(const std::string& directory);

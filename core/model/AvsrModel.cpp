@@ -1,5 +1,7 @@
 #include "core/model/AvsrModel.h"
 
+#include <algorithm>
+
 #include <chrono>
 #include <filesystem>
 
@@ -105,6 +107,15 @@ void AvsrModel::loadComposite(const std::string& directory) {
     throw ShapeError(tokenizerPath + ": vocabulary of " + std::to_string(tokenizer_->vocabSize()) +
                      " tokens exceeds vocab_size " + std::to_string(llmConfig.vocabSize) + " of " +
                      config.llmPath + "/config.json");
+  }
+  const auto eos = tokenizer_->eosIds().empty() ? llmConfig.eosTokenIds : tokenizer_->eosIds();
+  for (const auto id : config.suppressTokens) {
+    if (id >= llmConfig.vocabSize)
+      throw ConfigError(directory + "/config.json: key 'generation.suppress_tokens': id " + std::to_string(id) +
+                        " is beyond the " + std::to_string(llmConfig.vocabSize) + " ids of " + config.llmPath);
+    if (std::find(eos.begin(), eos.end(), id) != eos.end())
+      throw ConfigError(directory + "/config.json: key 'generation.suppress_tokens': id " + std::to_string(id) +
+                        " ends a text and cannot be suppressed");
   }
 
   if (!config.audioEncoderPath.empty()) {
@@ -240,6 +251,26 @@ GenerationOptions AvsrModel::defaultGenerationOptions() const {
     options.maxNewTokens = composite_->maxNewTokens;
   }
   if (tokenizer_ && !tokenizer_->eosIds().empty()) options.eosTokenIds = tokenizer_->eosIds();
+
+  // A transcript is text only: BOS, padding and the modality delimiters never belong
+  // in it, and neither do the config's own suppress_tokens (phoneme codes).
+  std::vector<std::int64_t> suppressed{bosId()};
+  if (composite_) {
+    suppressed.insert(suppressed.end(), composite_->suppressTokens.begin(), composite_->suppressTokens.end());
+    if (tokenizer_) {
+      for (const auto* token : {&composite_->audioStartToken, &composite_->audioEndToken,
+                                &composite_->videoStartToken, &composite_->videoEndToken, &composite_->padToken})
+        if (const auto id = tokenizer_->tokenId(*token)) suppressed.push_back(*id);
+    }
+  }
+  const auto eos = options.eosTokenIds.empty() ? llm_->config().eosTokenIds : options.eosTokenIds;
+  const auto vocab = llm_->config().vocabSize;
+  for (const auto id : suppressed) {
+    const bool known = std::find(options.suppressTokenIds.begin(), options.suppressTokenIds.end(), id) !=
+                       options.suppressTokenIds.end();
+    if (id >= 0 && id < vocab && !known && std::find(eos.begin(), eos.end(), id) == eos.end())
+      options.suppressTokenIds.push_back(id);
+  }
   return options;
 }
 

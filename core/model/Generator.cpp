@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 
 #include "core/base/Error.h"
 #include "core/model/BeamHypotheses.h"
@@ -36,6 +37,14 @@ Generator::Generator(LlamaForCausalLM model, GenerationOptions options)
 void Generator::setOptions(const GenerationOptions& options) {
   if (options.numBeams < 1) throw ConfigError("generation: num_beams must be at least 1");
   if (options.maxNewTokens < 1) throw ConfigError("generation: max_new_tokens must be at least 1");
+  const auto vocab = model_->config().vocabSize;
+  for (const auto id : options.suppressTokenIds) {
+    if (id < 0 || id >= vocab)
+      throw ConfigError("generation: suppressed token id " + std::to_string(id) + " is outside the vocabulary (" +
+                        std::to_string(vocab) + " ids)");
+    for (const auto eos : options.eosTokenIds.empty() ? model_->config().eosTokenIds : options.eosTokenIds)
+      if (id == eos) throw ConfigError("generation: cannot suppress the end-of-text id " + std::to_string(id));
+  }
   options_ = options;
 }
 
@@ -46,6 +55,12 @@ std::vector<std::int64_t> Generator::eosIds() const {
 bool Generator::isEos(std::int64_t id) const {
   const auto ids = eosIds();
   return std::find(ids.begin(), ids.end(), id) != ids.end();
+}
+
+torch::Tensor Generator::suppress(const torch::Tensor& scores) const {
+  if (options_.suppressTokenIds.empty()) return scores;
+  const torch::Tensor ids = torch::tensor(options_.suppressTokenIds, torch::kInt64).to(scores.device());
+  return scores.index_fill(-1, ids, -std::numeric_limits<double>::infinity());
 }
 
 void Generator::checkpoint(int done) const {
@@ -79,10 +94,10 @@ GenerationResult Generator::greedy(const LlamaInput& prompt) {
   const auto start = Clock::now();
   GenerationResult result;
   checkpoint(0);
-  torch::Tensor logits = prefill(prompt);  // [1, V]
+  torch::Tensor logits = suppress(prefill(prompt));  // [1, V]
   for (int i = 0; i < options_.maxNewTokens; ++i) {
     if (i > 0) checkpoint(i);
-    // HF takes the argmax of the raw logits; the log-probability is reported beside it.
+    // HF takes the argmax of the (suppressed) logits; the log-probability is reported beside it.
     const torch::Tensor token = logits.argmax(-1);  // [1]
     const std::int64_t id = token.item<std::int64_t>();
     const float logProb = torch::log_softmax(logits, -1)[0][id].item<float>();
@@ -94,7 +109,7 @@ GenerationResult Generator::greedy(const LlamaInput& prompt) {
       result.endedWithEos = true;
       break;
     }
-    if (i + 1 < options_.maxNewTokens) logits = step(token);
+    if (i + 1 < options_.maxNewTokens) logits = suppress(step(token));
   }
   return result;
 }
@@ -132,7 +147,7 @@ GenerationResult Generator::beamSearch(const LlamaInput& prompt) {
       logits = step(torch::tensor(last, torch::kInt64).to(device));
     }
     // Candidates over all beams: [N, V] -> top `keep` of [N * V]
-    const torch::Tensor logProbs = torch::log_softmax(logits, -1);
+    const torch::Tensor logProbs = suppress(torch::log_softmax(logits, -1));
     const torch::Tensor total = (logProbs + beamScores.unsqueeze(1)).view({1, -1});
     const auto top = total.topk(keep, 1, /*largest=*/true, /*sorted=*/true);
     const torch::Tensor topScores = std::get<0>(top)[0].to(torch::kCPU);

@@ -27,6 +27,11 @@ struct GenerationOptions {
   int maxNewTokens = 32;
   std::vector<std::int64_t> eosTokenIds;  // empty: the model config's eos_token_id
   double lengthPenalty = 1.0;
+  // Ids never generated (HF's suppress_tokens): greedy search sets their logits, beam
+  // search their log-probabilities, to -inf before choosing. A transcript holds none
+  // of BOS, padding or the modality delimiters, yet a small LLM that saw them in its
+  // drills writes them on unfamiliar speech (AvsrModel::defaultGenerationOptions).
+  std::vector<std::int64_t> suppressTokenIds;
   // Applied to every pass: prefill, each step and the capture pass.
   InterventionSpec interventions;
   // Asked before the prefill, every step and the capture pass; may stop the run with
@@ -37,7 +42,8 @@ struct GenerationOptions {
 // A decoding session over a shared, immutable LlamaForCausalLM: it owns the KV cache
 // and the decoding state (DESIGN §4). Greedy and beam search follow HF
 // transformers 4.44 (generate with do_sample=False, early_stopping=False, no logits
-// processors), so the same model gives the same tokens. One deliberate difference:
+// processors other than suppress_tokens), so the same model gives the same tokens.
+// One deliberate difference:
 // with several EOS ids, a hypothesis ends with the EOS id it actually chose, where HF
 // writes the first id of eos_token_id.
 class Generator {
@@ -66,6 +72,8 @@ class Generator {
  private:
   std::vector<std::int64_t> eosIds() const;
   bool isEos(std::int64_t id) const;
+  // scores [N, V] with the suppressed ids at -inf (scores itself when there are none)
+  torch::Tensor suppress(const torch::Tensor& scores) const;
   void checkpoint(int done) const;
   torch::Tensor prefill(const LlamaInput& prompt);  // -> logits of the last position [1, V]
   torch::Tensor step(const torch::Tensor& tokens);  // tokens [N] -> logits [N, V]

@@ -25,6 +25,7 @@
 #include "core/model/VideoEncoder.h"
 #include "core/model/WeightLoader.h"
 #include "core/model/WhisperEncoder.h"
+#include "core/text/PhonemeCodeTokens.h"
 #include "core/text/Tokenizer.h"
 #include "core/train/AvsrFeatures.h"
 #include "core/train/AvsrShardReader.h"
@@ -114,6 +115,7 @@ TrainRunResult AvsrTrainer::run(const TrainRunOptions& options) {
   composite.defaultModality = modality;
   composite.numBeams = a.numBeams;
   composite.maxNewTokens = a.maxNewTokens;
+  composite.suppressTokens = PhonemeCodeTokens::ofLlm(a.llm);
   const Compression audioCompression(composite.audioCompressionMode, composite.audioCompressionRate);
   const Compression videoCompression(composite.videoCompressionMode, composite.videoCompressionRate);
 
@@ -437,6 +439,10 @@ TrainRunResult AvsrTrainer::run(const TrainRunOptions& options) {
     generation.numBeams = 1;
     generation.maxNewTokens = a.maxNewTokens;
     generation.eosTokenIds = {eos};
+    // As the exported model decodes (AvsrModel::defaultGenerationOptions).
+    generation.suppressTokenIds = composite.suppressTokens;
+    for (const std::int64_t id : {bos, audioStart, audioEnd, videoStart, videoEnd, pad})
+      if (id != eos) generation.suppressTokenIds.push_back(id);
     std::vector<LlamaInput> probeInputs;
     std::vector<std::vector<SinkGroup>> probeGroups;
     std::vector<RowFeatures> evalFeatures;  // every eval row's, for the mismatched loss below

@@ -113,6 +113,36 @@ class ModelBundlerTest : public QObject {
     QVERIFY(bundler.pruneShared().empty());
   }
 
+  // An export made before suppress_tokens existed gets its phoneme-drilled LLM's code
+  // bytes listed; an export that lists its own keeps them; other LLMs get nothing.
+  void phonemeCodesAreSuppressed() {
+    QTemporaryDir tmp;
+    const fs::path root = tmp.path().toStdString();
+    const fs::path drilled = makeComposite(root / "drilled", 0.25f, 0.1);
+    writeJson(drilled / "llm" / "training.json",
+              {{"stage", "lm"}, {"config", {{"data", {{"drill_phonemes", "runs/lm-phonemes.tsv"}}}}}});
+    fs::copy_file(std::string(SINKSCOPE_SOURCE_DIR) + "/tests/fixtures/text/gpt2_bpe.tokenizer.json",
+                  drilled / "llm" / "tokenizer.json", fs::copy_options::overwrite_existing);
+    const fs::path listed = makeComposite(root / "listed", 0.25f, 0.1);
+    fs::copy(drilled / "llm", listed / "llm", fs::copy_options::overwrite_existing | fs::copy_options::recursive);
+    json own = readJson(listed / "config.json");
+    own["generation"] = json::object({{"num_beams", 1}, {"suppress_tokens", json::array({7})}});
+    writeJson(listed / "config.json", own);
+    const fs::path plain = makeComposite(root / "plain", 0.25f, 0.1);
+
+    ModelBundler bundler((root / "models").string(), DType::BF16);
+    bundler.add("drilled", drilled.string());
+    bundler.add("listed", listed.string());
+    bundler.add("plain", plain.string());
+    const json a = readJson(root / "models" / "drilled" / "config.json");
+    QCOMPARE(a["generation"]["suppress_tokens"].size(), std::size_t(128));
+    const json b = readJson(root / "models" / "listed" / "config.json");
+    QCOMPARE(b["generation"]["suppress_tokens"], json::array({7}));
+    QCOMPARE(b["generation"]["num_beams"].get<int>(), 1);
+    const json c = readJson(root / "models" / "plain" / "config.json");
+    QVERIFY(!c.contains("generation") || !c["generation"].contains("suppress_tokens"));
+  }
+
   void weightsBecomeBfloat16WithTiesToEven() {
     QTemporaryDir tmp;
     const fs::path root = tmp.path().toStdString();

@@ -15,6 +15,7 @@
 
 #include "core/io/Safetensors.h"
 #include "support/LlamaFixture.h"
+#include "support/RandomInitModel.h"
 
 using namespace sinkscope;
 namespace fs = std::filesystem;
@@ -220,6 +221,47 @@ class CliTest : public QObject {
         }
       }
       qInfo("%s: %s", c.name.c_str(), qPrintable(runCli({"info", "--model", QString::fromStdString(dir.string())}).err.trimmed()));
+    }
+  }
+  // generation.suppress_tokens of a composite model: a good list loads, a bad one is
+  // refused in one line naming the key.
+  void suppressTokensAreChecked() {
+    QTemporaryDir tmp;
+    const QString good = tmp.filePath("good");
+    const QString error = test::makeRandomInitModel(good);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    const fs::path goodDir = good.toStdString();
+    nlohmann::json config;
+    {
+      std::ifstream in(goodDir / "config.json");
+      config = nlohmann::json::parse(in);
+    }
+    const auto withSuppressed = [&](const std::string& name, const nlohmann::json& list) {
+      const fs::path dir = fs::path(tmp.path().toStdString()) / name;
+      copyDir(goodDir, dir);
+      nlohmann::json broken = config;
+      broken["generation"]["suppress_tokens"] = list;
+      std::ofstream(dir / "config.json") << broken.dump(2);
+      return QString::fromStdString(dir.string());
+    };
+    const auto loads = runCli({"info", "--model", withSuppressed("listed", {300, 301})});
+    QVERIFY2(loads.exitCode == 0, qPrintable(loads.err));
+
+    struct Case {
+      std::string name;
+      nlohmann::json list;
+      std::string mention;
+    };
+    const std::vector<Case> cases = {{"not-a-list", "300", "suppress_tokens"},
+                                     {"negative", {-3}, "suppress_tokens"},
+                                     {"beyond-vocab", {99999}, "99999"}};
+    for (const auto& c : cases) {
+      const auto result = runCli({"info", "--model", withSuppressed(c.name, c.list)});
+      const std::string err = result.err.toStdString();
+      QVERIFY2(result.exitCode == 1, (c.name + ": exit " + std::to_string(result.exitCode) + " " + err).c_str());
+      QVERIFY2(result.err.trimmed().count('\n') == 0, (c.name + ": not one line: " + err).c_str());
+      QVERIFY2(err.find(c.mention) != std::string::npos && err.find("config.json") != std::string::npos,
+               (c.name + ": " + err).c_str());
     }
   }
 };

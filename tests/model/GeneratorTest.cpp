@@ -167,6 +167,53 @@ class GeneratorTest : public QObject {
     QVERIFY_EXCEPTION_THROWN(twice.addTaps({{"logits", HostTensor(std::vector<std::int64_t>{1, 1})}}), Error);
   }
 
+  // HF's suppress_tokens: a suppressed id is never chosen, and the choice among the
+  // rest is unchanged.
+  void suppressedTokensAreNeverChosen() {
+    const auto cases = llamaGenerations().at("tiny-llama");
+    auto model = LlamaForCausalLM::fromPretrained(llamaVariantDir("tiny-llama"));
+    const LlamaInput prompt = promptOf(cases);
+    const auto free = cases.at("greedy").at("new_ids").get<std::vector<std::int64_t>>();
+
+    GenerationOptions options = optionsOf(cases.at("greedy"));
+    options.suppressTokenIds = {free[0], free[1]};
+    Generator greedy(model, options);
+    const GenerationResult result = greedy.generate(prompt);
+    QCOMPARE(result.ids.size(), free.size());
+    for (const auto id : result.ids) QVERIFY(id != free[0] && id != free[1]);
+    // The first choice is the best of the remaining ids under the model's own logits.
+    torch::Tensor logits;
+    {
+      torch::NoGradGuard noGrad;
+      logits = model->forward(prompt).select(1, -1)[0].clone();
+    }
+    const std::int64_t unlikely = logits.argmin().item<std::int64_t>();
+    logits[free[0]] = -1e30;
+    logits[free[1]] = -1e30;
+    QCOMPARE(result.ids[0], logits.argmax().item<std::int64_t>());
+
+    // Beam search: the suppressed ids vanish; suppressing an id no candidate reaches
+    // changes nothing, down to the score.
+    const auto& beamCase = cases.at("beam");
+    const auto beamIds = beamCase.at("new_ids").get<std::vector<std::int64_t>>();
+    GenerationOptions beam = optionsOf(beamCase);
+    beam.suppressTokenIds = {beamIds[0]};
+    const GenerationResult suppressed = Generator(model, beam).generate(prompt);
+    for (const auto id : suppressed.ids) QVERIFY(id != beamIds[0]);
+    beam.suppressTokenIds = {unlikely};
+    const GenerationResult same = Generator(model, beam).generate(prompt);
+    QCOMPARE(same.ids, beamIds);
+    QVERIFY(std::abs(same.score - beamCase.at("sequence_score").get<double>()) <= kLogProbTolerance);
+
+    // Ids outside the vocabulary, or an end-of-text id, cannot be suppressed.
+    options.suppressTokenIds = {model->config().vocabSize};
+    QVERIFY_EXCEPTION_THROWN(Generator(model, options), ConfigError);
+    options.suppressTokenIds = {-1};
+    QVERIFY_EXCEPTION_THROWN(Generator(model, options), ConfigError);
+    options.suppressTokenIds = {options.eosTokenIds.front()};
+    QVERIFY_EXCEPTION_THROWN(Generator(model, options), ConfigError);
+  }
+
   void badOptionsAndPrompts() {
     auto model = LlamaForCausalLM::fromPretrained(llamaVariantDir("tiny-llama-tied"));
     GenerationOptions options;

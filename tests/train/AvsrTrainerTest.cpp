@@ -3,6 +3,7 @@
 
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -227,6 +228,15 @@ class AvsrTrainerTest : public QObject {
 
     GenerationOptions greedy = model->defaultGenerationOptions();
     greedy.numBeams = 1;
+    // A transcript never holds BOS, padding or a modality delimiter.
+    const auto& tokenizer = *model->tokenizer();
+    for (const char* token : {"<|begin_of_text|>", "<audio>", "</audio>", "<video>", "</video>", "<pad>"}) {
+      const auto id = tokenizer.tokenId(token);
+      QVERIFY2(id && std::find(greedy.suppressTokenIds.begin(), greedy.suppressTokenIds.end(), *id) !=
+                         greedy.suppressTokenIds.end(), token);
+    }
+    QVERIFY(std::find(greedy.suppressTokenIds.begin(), greedy.suppressTokenIds.end(),
+                      *tokenizer.tokenId("<|end_of_text|>")) == greedy.suppressTokenIds.end());
     const auto trace = model->transcribe(media, Modality::Avsr, greedy, CaptureSpec{});
     QVERIFY(trace != nullptr);
   }
