@@ -130,6 +130,37 @@ class AnalysisCliTest : public QObject {
     QCOMPARE(int(schema.errors(broken).size()), 2);
   }
 
+  // transcribe (DESIGN §6) gives the words analyze reports for the same clip and
+  // settings: plain, the transcript alone; --json, with its tokens.
+  void transcribeMatchesAnalyze() {
+    const QString clip = tmp_.filePath("clips/clip1.wav");
+    const QStringList common = {"--model", model_, "--input", clip, "--modality", "asr", "--beam", "2",
+                                "--max-new-tokens", "5"};
+    const QString out = tmp_.filePath("analyze-for-transcribe");
+    const auto analyzed = runCli(QStringList{"analyze"} + common + QStringList{"--out", out});
+    QVERIFY2(analyzed.exitCode == 0, qPrintable(analyzed.err));
+    const std::string expected = readJson(fs::path(out.toStdString()) / "report.json").at("transcript");
+
+    const auto plain = runCli(QStringList{"transcribe"} + common);
+    QVERIFY2(plain.exitCode == 0, qPrintable(plain.err));
+    QCOMPARE(plain.out.toStdString(), expected + "\n");
+    const auto asJson = runCli(QStringList{"transcribe"} + common + QStringList{"--json"});
+    QVERIFY2(asJson.exitCode == 0, qPrintable(asJson.err));
+    const auto summary = nlohmann::json::parse(asJson.out.toStdString());
+    QCOMPARE(summary.at("transcript").get<std::string>(), expected);
+    QCOMPARE(summary.at("modality").get<std::string>(), std::string("asr"));
+    QCOMPARE(summary.at("num_beams").get<int>(), 2);
+    QVERIFY(!summary.at("tokens").empty() && summary.at("tokens").size() <= 5);
+
+    for (const QStringList& bad : {QStringList{"transcribe", "--model", model_},
+                                   QStringList{"transcribe", "--model", model_, "--input", clip, "--modality", "text"},
+                                   QStringList{"transcribe", "--model", model_, "--input", tmp_.filePath("none.wav")}}) {
+      const auto result = runCli(bad);
+      QVERIFY2(result.exitCode != 0, qPrintable(bad.join(' ')));
+      QVERIFY2(result.err.trimmed().count('\n') == 0 && !result.err.trimmed().isEmpty(), qPrintable(result.err));
+    }
+  }
+
   void analyzeMediaAndFiguresFlag() {
     const QString out = tmp_.filePath("analyze-asr");
     const auto result = runCli({"analyze", "--model", model_, "--input", tmp_.filePath("clips/clip0.wav"),
