@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/io/Safetensors.h"
+#include "core/text/Tokenizer.h"
 #include "support/LlamaFixture.h"
 #include "support/RandomInitModel.h"
 
@@ -252,9 +253,12 @@ class CliTest : public QObject {
       nlohmann::json list;
       std::string mention;
     };
+    const auto eos = Tokenizer::fromFile((goodDir / "llm" / "tokenizer.json").string()).eosIds();
+    QVERIFY(!eos.empty());
     const std::vector<Case> cases = {{"not-a-list", "300", "suppress_tokens"},
                                      {"negative", {-3}, "suppress_tokens"},
-                                     {"beyond-vocab", {99999}, "99999"}};
+                                     {"beyond-vocab", {99999}, "99999"},
+                                     {"end-of-text", {eos.front()}, "ends a text"}};
     for (const auto& c : cases) {
       const auto result = runCli({"info", "--model", withSuppressed(c.name, c.list)});
       const std::string err = result.err.toStdString();
