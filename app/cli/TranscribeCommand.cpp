@@ -2,7 +2,6 @@
 // taps, so scripts and outside checks get the model's words as cheaply as the app does.
 // Plain output is the transcript alone on one line; --json adds what produced it.
 
-#include <algorithm>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
@@ -11,7 +10,6 @@
 #include "app/cli/CliCommand.h"
 #include "app/cli/MediaLoader.h"
 #include "app/cli/ModelOptions.h"
-#include "core/base/Error.h"
 
 namespace sinkscope::cli {
 
@@ -19,23 +17,11 @@ namespace {
 
 using nlohmann::json;
 
-std::string modalityList(const std::vector<Modality>& modalities) {
-  std::string out;
-  for (const Modality m : modalities) {
-    if (m == Modality::Text) continue;
-    out += (out.empty() ? "" : ", ") + std::string(modalityName(m));
-  }
-  return out.empty() ? "none (a text-only model)" : out;
-}
-
 int runTranscribe(const CliArgs& args) {
   const std::string path = args.require("input");
   auto model = loadModelFromArgs(args);
+  // A modality the model cannot run is refused by the model itself, as for analyze.
   const Modality modality = args.has("modality") ? parseModality(args.get("modality")) : model->defaultModality();
-  const auto served = model->modalities();
-  if (modality == Modality::Text || std::find(served.begin(), served.end(), modality) == served.end())
-    throw Error("--modality " + std::string(modalityName(modality)) + ": " + args.get("model") +
-                " transcribes " + modalityList(served));
   const MediaInput media = loadMedia(path, usesAudio(modality), usesVideo(modality));
   const GenerationOptions generation = generationOptionsFromArgs(*model, args);
   const TracePtr trace = model->transcribe(media, modality, generation, CaptureSpec{});

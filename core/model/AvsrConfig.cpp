@@ -7,6 +7,7 @@
 
 #include "core/base/Error.h"
 #include "core/model/ConfigReader.h"
+#include "core/text/Tokenizer.h"
 
 namespace sinkscope {
 
@@ -148,6 +149,22 @@ std::string AvsrConfig::toJsonText() const {
 
 bool AvsrConfig::supports(Modality modality) const {
   return std::find(modalities.begin(), modalities.end(), modality) != modalities.end();
+}
+
+std::vector<std::int64_t> AvsrConfig::idsNeverTranscribed(const Tokenizer& tokenizer, std::int64_t bosId,
+                                                          const std::vector<std::int64_t>& eosIds) const {
+  std::vector<std::int64_t> candidates{bosId};
+  for (const auto* token : {&audioStartToken, &audioEndToken, &videoStartToken, &videoEndToken, &padToken})
+    if (const auto id = tokenizer.tokenId(*token)) candidates.push_back(*id);
+  candidates.insert(candidates.end(), suppressTokens.begin(), suppressTokens.end());
+  std::vector<std::int64_t> out;
+  for (const auto id : candidates) {
+    const auto in = [id](const std::vector<std::int64_t>& list) {
+      return std::find(list.begin(), list.end(), id) != list.end();
+    };
+    if (!in(eosIds) && !in(out)) out.push_back(id);
+  }
+  return out;
 }
 
 }  // namespace sinkscope

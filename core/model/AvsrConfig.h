@@ -12,6 +12,8 @@
 
 namespace sinkscope {
 
+class Tokenizer;
+
 // The top-level config.json of a composite AVSR model directory (DESIGN §5,
 // docs/model-format.md): which parts it has (each a sub-directory in Hugging Face
 // layout, possibly shared with other models through a relative path), how each
@@ -63,6 +65,12 @@ struct AvsrConfig {
   // The config.json text that fromDirectory reads back (parts as relative paths).
   std::string toJsonText() const;
   bool supports(Modality modality) const;
+  // What decoding must never write, since a transcript is text only: BOS, the padding
+  // and the four delimiters (those `tokenizer` has) and suppressTokens, each once, less
+  // any of `eosIds`. Shared by AvsrModel and the trainer's evaluation, so the exported
+  // model decodes as it was evaluated.
+  std::vector<std::int64_t> idsNeverTranscribed(const Tokenizer& tokenizer, std::int64_t bosId,
+                                                const std::vector<std::int64_t>& eosIds) const;
 };
 
 }  // namespace sinkscope

@@ -252,25 +252,14 @@ GenerationOptions AvsrModel::defaultGenerationOptions() const {
   }
   if (tokenizer_ && !tokenizer_->eosIds().empty()) options.eosTokenIds = tokenizer_->eosIds();
 
-  // A transcript is text only: BOS, padding and the modality delimiters never belong
-  // in it, and neither do the config's own suppress_tokens (phoneme codes).
-  std::vector<std::int64_t> suppressed{bosId()};
-  if (composite_) {
-    suppressed.insert(suppressed.end(), composite_->suppressTokens.begin(), composite_->suppressTokens.end());
-    if (tokenizer_) {
-      for (const auto* token : {&composite_->audioStartToken, &composite_->audioEndToken,
-                                &composite_->videoStartToken, &composite_->videoEndToken, &composite_->padToken})
-        if (const auto id = tokenizer_->tokenId(*token)) suppressed.push_back(*id);
-    }
-  }
+  // A plain LLM continues text; only BOS never belongs in what it writes.
   const auto eos = options.eosTokenIds.empty() ? llm_->config().eosTokenIds : options.eosTokenIds;
+  std::vector<std::int64_t> never =
+      composite_ ? composite_->idsNeverTranscribed(*tokenizer_, bosId(), eos) : std::vector<std::int64_t>{bosId()};
   const auto vocab = llm_->config().vocabSize;
-  for (const auto id : suppressed) {
-    const bool known = std::find(options.suppressTokenIds.begin(), options.suppressTokenIds.end(), id) !=
-                       options.suppressTokenIds.end();
-    if (id >= 0 && id < vocab && !known && std::find(eos.begin(), eos.end(), id) == eos.end())
+  for (const auto id : never)
+    if (id >= 0 && id < vocab && std::find(eos.begin(), eos.end(), id) == eos.end())
       options.suppressTokenIds.push_back(id);
-  }
   return options;
 }
 

@@ -38,14 +38,20 @@ void Generator::setOptions(const GenerationOptions& options) {
   if (options.numBeams < 1) throw ConfigError("generation: num_beams must be at least 1");
   if (options.maxNewTokens < 1) throw ConfigError("generation: max_new_tokens must be at least 1");
   const auto vocab = model_->config().vocabSize;
+  const auto& eos = options.eosTokenIds.empty() ? model_->config().eosTokenIds : options.eosTokenIds;
   for (const auto id : options.suppressTokenIds) {
     if (id < 0 || id >= vocab)
       throw ConfigError("generation: suppressed token id " + std::to_string(id) + " is outside the vocabulary (" +
                         std::to_string(vocab) + " ids)");
-    for (const auto eos : options.eosTokenIds.empty() ? model_->config().eosTokenIds : options.eosTokenIds)
-      if (id == eos) throw ConfigError("generation: cannot suppress the end-of-text id " + std::to_string(id));
+    if (std::find(eos.begin(), eos.end(), id) != eos.end())
+      throw ConfigError("generation: cannot suppress the end-of-text id " + std::to_string(id));
   }
   options_ = options;
+  // Made once here, not at every decoding step.
+  suppressIds_ = options_.suppressTokenIds.empty()
+                     ? torch::Tensor()
+                     : torch::tensor(options_.suppressTokenIds, torch::kInt64)
+                           .to(model_->decoder()->embedWeight().device());
 }
 
 std::vector<std::int64_t> Generator::eosIds() const {
@@ -58,9 +64,8 @@ bool Generator::isEos(std::int64_t id) const {
 }
 
 torch::Tensor Generator::suppress(const torch::Tensor& scores) const {
-  if (options_.suppressTokenIds.empty()) return scores;
-  const torch::Tensor ids = torch::tensor(options_.suppressTokenIds, torch::kInt64).to(scores.device());
-  return scores.index_fill(-1, ids, -std::numeric_limits<double>::infinity());
+  if (!suppressIds_.defined()) return scores;
+  return scores.index_fill(-1, suppressIds_, -std::numeric_limits<double>::infinity());
 }
 
 void Generator::checkpoint(int done) const {

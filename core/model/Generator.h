@@ -81,6 +81,7 @@ class Generator {
   LlamaForCausalLM model_;
   GenerationOptions options_;
   LlamaKvCache cache_;
+  torch::Tensor suppressIds_;  // options_.suppressTokenIds on the model's device; undefined when none
 };
 
 }  // namespace sinkscope

@@ -439,10 +439,7 @@ TrainRunResult AvsrTrainer::run(const TrainRunOptions& options) {
     generation.numBeams = 1;
     generation.maxNewTokens = a.maxNewTokens;
     generation.eosTokenIds = {eos};
-    // As the exported model decodes (AvsrModel::defaultGenerationOptions).
-    generation.suppressTokenIds = composite.suppressTokens;
-    for (const std::int64_t id : {bos, audioStart, audioEnd, videoStart, videoEnd, pad})
-      if (id != eos) generation.suppressTokenIds.push_back(id);
+    generation.suppressTokenIds = composite.idsNeverTranscribed(tokenizer, bos, {eos});
     std::vector<LlamaInput> probeInputs;
     std::vector<std::vector<SinkGroup>> probeGroups;
     std::vector<RowFeatures> evalFeatures;  // every eval row's, for the mismatched loss below
